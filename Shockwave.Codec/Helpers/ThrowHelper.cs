@@ -1,0 +1,38 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace Shockwave.Codec;
+
+/// <summary>
+/// Throws for caller misuse. The throw sites stay out of hot methods so that those stay small enough to inline
+/// ([DoesNotReturn] Throw… + [NoInlining] Create…, as System.IO.Pipelines does). Peer bytes never reach here.
+/// </summary>
+internal static partial class ThrowHelper
+{
+    [DoesNotReturn]
+    public static void ThrowArgumentOutOfRange(ExceptionArgument argument) => throw CreateArgumentOutOfRange(argument);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ArgumentOutOfRangeException CreateArgumentOutOfRange(ExceptionArgument argument) => new(argument.ToString());
+
+    [DoesNotReturn]
+    public static void ThrowArgument(ExceptionArgument argument, string message) => throw CreateArgument(argument, message);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ArgumentException CreateArgument(ExceptionArgument argument, string message) => new(message, argument.ToString());
+}
+
+/// <summary>The parameter names ThrowHelper reports, so that call sites pass a small constant rather than a string.</summary>
+[SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Values are parameter names.")]
+internal enum ExceptionArgument
+{
+    payloadLength,
+    payload,
+    destination,
+    statusCode,
+    reason,
+    maxFrameSize,
+    reservedBits,
+    opcode,
+    maskKey,
+}
