@@ -59,6 +59,9 @@ public readonly struct FrameHeader : IEquatable<FrameHeader>
         _headerLength = (byte)headerLength;
     }
 
+    // The first wire byte as it will be written: FIN | RSV | opcode.
+    internal byte FirstByte => _first;
+
     /// <summary>Whether this is the final frame of its message (FIN bit).</summary>
     public bool Fin => (_first & 0x80) != 0;
 
