@@ -20,6 +20,18 @@ internal static partial class ThrowHelper
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ArgumentException CreateArgument(ExceptionArgument argument, string message) => new(message, argument.ToString());
+
+    [DoesNotReturn]
+    public static void ThrowArgumentNull(ExceptionArgument argument) => throw CreateArgumentNull(argument);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ArgumentNullException CreateArgumentNull(ExceptionArgument argument) => new(argument.ToString());
+
+    [DoesNotReturn]
+    public static void ThrowInvalidOperation(string message) => throw CreateInvalidOperation(message);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static InvalidOperationException CreateInvalidOperation(string message) => new(message);
 }
 
 /// <summary>The parameter names ThrowHelper reports, so that call sites pass a small constant rather than a string.</summary>
@@ -32,6 +44,10 @@ internal enum ExceptionArgument
     statusCode,
     reason,
     maxFrameSize,
+    maxMessageSize,
+    maxFragments,
+    messageType,
+    output,
     reservedBits,
     opcode,
     maskKey,

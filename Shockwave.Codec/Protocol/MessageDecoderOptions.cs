@@ -1,0 +1,53 @@
+namespace Shockwave.Codec;
+
+/// <summary>Settings of a <see cref="MessageDecoder"/>: the endpoint's role and the limits it enforces on the peer.</summary>
+public sealed class MessageDecoderOptions
+{
+    /// <summary>The default maximum message size: 64 MiB, room for the 16 MiB messages of conformance suites.</summary>
+    public const long DefaultMaxMessageSize = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// The default maximum number of frames in one message: 1,048,576. Conformance suites send 4 MiB in 64-byte
+    /// fragments (65,536 frames); each fragment costs the decoder nothing, so the limit is only a backstop.
+    /// </summary>
+    public const int DefaultMaxFragments = 1 << 20;
+
+    /// <summary>This endpoint's role, which decides the masking rule for received frames (RFC 6455 §5.1).</summary>
+    public WebSocketRole Role { get; init; } = WebSocketRole.Server;
+
+    /// <summary>The largest message accepted, in bytes, summed over its frames; larger ones fail with 1009 before their payload is read.</summary>
+    public long MaxMessageSize { get; init; } = DefaultMaxMessageSize;
+
+    /// <summary>The largest single frame accepted; by default the maximum message size.</summary>
+    public long? MaxFrameSize { get; init; }
+
+    /// <summary>The largest number of frames in one message; more fail with 1008.</summary>
+    public int MaxFragments { get; init; } = DefaultMaxFragments;
+
+    /// <summary>Whether text messages are checked to be UTF-8 (RFC 6455 §8.1 requires it; on by default).</summary>
+    public bool ValidateUtf8 { get; init; } = true;
+
+    /// <summary>
+    /// Reserved bits a negotiated extension defines on a message's first frame; <see cref="ReservedBits.Rsv1"/> once
+    /// permessage-deflate is agreed (RFC 7692 §6). The decoder then reports such messages as compressed.
+    /// </summary>
+    public ReservedBits AllowedReservedBits { get; init; } = ReservedBits.None;
+
+    internal void Validate()
+    {
+        if (MaxMessageSize < 0)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(ExceptionArgument.maxMessageSize);
+        }
+
+        if (MaxFrameSize < 0)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(ExceptionArgument.maxFrameSize);
+        }
+
+        if (MaxFragments < 1)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(ExceptionArgument.maxFragments);
+        }
+    }
+}
