@@ -35,7 +35,7 @@ public class ReadmeExampleTests
         OperationStatus text = utf8.Validate(payload, isFinalBlock: header.Fin);   // Done: "Hello" is valid
 
         // Close with a code and a reason.
-        var closeWriter = new FrameWriter(wire);
+        var closeWriter = new FrameWriter(stackalloc byte[16]);
         closeWriter.WriteClose(WebSocketCloseStatus.NormalClosure, "bye");
         // --- README end ---
 

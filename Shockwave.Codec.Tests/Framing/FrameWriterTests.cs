@@ -141,7 +141,7 @@ public class FrameWriterTests
         Assert.Throws<ArgumentException>(() => new FrameWriter(buffer).WriteClose(WebSocketCloseStatus.NormalClosure, longest + "a"));
         Assert.Throws<ArgumentException>(() => new FrameWriter(buffer).WriteClose(WebSocketCloseStatus.NormalClosure, new string('é', 62)));
         Assert.Equal(OperationStatus.Done, new FrameWriter(buffer).WriteClose(WebSocketCloseStatus.NormalClosure, new string('é', 61)));
-        Assert.Throws<ArgumentException>(() => new FrameWriter(buffer).WriteClose(WebSocketCloseStatus.NormalClosure, "\ud800"));
+        Assert.ThrowsAny<ArgumentException>(() => new FrameWriter(buffer).WriteClose(WebSocketCloseStatus.NormalClosure, "\ud800"));
         Assert.Throws<ArgumentException>(() => new FrameWriter(buffer).WriteClose(WebSocketCloseStatus.NormalClosure, new byte[] { 0xC0, 0x80 }));
         Assert.Equal(OperationStatus.Done, new FrameWriter(buffer).WriteClose(WebSocketCloseStatus.NormalClosure, (string?)null));
         Assert.Equal(OperationStatus.DestinationTooSmall, new FrameWriter(new byte[5]).WriteClose(WebSocketCloseStatus.NormalClosure, "abcd"));
@@ -199,7 +199,7 @@ public class FrameWriterTests
 
         Assert.True(CloseFrame.TryReadPayload([0x03, 0xE8, 0xCE, 0xBA, 0xE1, 0xBD, 0xB9], out status, out reason, out _));
         Assert.Equal(WebSocketCloseStatus.NormalClosure, status);
-        Assert.Equal("κό"u8.ToArray(), reason.ToArray());
+        Assert.Equal(new byte[] { 0xCE, 0xBA, 0xE1, 0xBD, 0xB9 }, reason.ToArray());
 
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, CloseFrame.GetCloseStatus(FrameError.FrameTooLarge));
         Assert.Equal(WebSocketCloseStatus.ProtocolError, CloseFrame.GetCloseStatus(FrameError.MaskRequired));

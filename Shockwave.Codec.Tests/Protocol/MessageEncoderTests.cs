@@ -94,7 +94,7 @@ public class MessageEncoderTests
         Assert.Throws<ArgumentException>(() => encoder.WriteClose(WebSocketCloseStatus.Empty, "x", buffer, out _));
 
         encoder.Reset();
-        Assert.Throws<ArgumentException>(() => encoder.WriteText("\udc00".AsSpan(), buffer, out _));
+        Assert.ThrowsAny<ArgumentException>(() => encoder.WriteText("\udc00".AsSpan(), buffer, out _));
         Assert.Equal(OperationStatus.Done, encoder.WriteEmptyClose(buffer, out _));
         Assert.Throws<InvalidOperationException>(() => encoder.WriteMessage(WebSocketMessageType.Binary, "b"u8, buffer, out _));
         Assert.Throws<InvalidOperationException>(() => encoder.WritePing([], buffer, out _));

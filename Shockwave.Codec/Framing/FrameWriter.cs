@@ -75,7 +75,7 @@ public ref struct FrameWriter
     /// <see cref="OperationStatus.DestinationTooSmall"/>: the frame does not fit; nothing was written.
     /// </returns>
     /// <exception cref="ArgumentException">The payload length differs from the header's, or the header breaks RFC 6455 (see <see cref="WriteHeader"/>).</exception>
-    public OperationStatus WriteFrame(in FrameHeader header, ReadOnlySpan<byte> payload)
+    public OperationStatus WriteFrame(in FrameHeader header, scoped ReadOnlySpan<byte> payload)
     {
         Validate(header);
         if (header.PayloadLength != payload.Length)
@@ -112,7 +112,7 @@ public ref struct FrameWriter
     /// <param name="maskKey">The mask key when <paramref name="isMasked"/> is <see langword="true"/>.</param>
     /// <returns><see cref="OperationStatus.Done"/>, or <see cref="OperationStatus.DestinationTooSmall"/> with nothing written.</returns>
     /// <exception cref="ArgumentException">The status code may not be sent, or the reason is too long or not valid UTF-8.</exception>
-    public OperationStatus WriteClose(WebSocketCloseStatus status, ReadOnlySpan<byte> reason, bool isMasked = false, uint maskKey = 0)
+    public OperationStatus WriteClose(WebSocketCloseStatus status, scoped ReadOnlySpan<byte> reason, bool isMasked = false, uint maskKey = 0)
     {
         ValidateStatus(status);
         if (!CloseFrame.IsValidReason(reason))

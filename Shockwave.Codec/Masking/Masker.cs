@@ -63,7 +63,7 @@ public ref struct Masker
 
     /// <summary>Masks (or unmasks) <paramref name="data"/> in place and advances <see cref="Offset"/>.</summary>
     /// <param name="data">The next bytes of the payload.</param>
-    public void Apply(Span<byte> data)
+    public void Apply(scoped Span<byte> data)
     {
         ref byte start = ref MemoryMarshal.GetReference(data);
         MaskKernels.Apply(ref start, ref start, (nuint)data.Length, NativeKey(MaskKey, _offset));
@@ -76,7 +76,7 @@ public ref struct Masker
     /// <param name="source">The next bytes of the payload.</param>
     /// <param name="destination">Where the masked bytes go; bytes past <c>source.Length</c> are left as they are.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="source"/>.</exception>
-    public void Apply(ReadOnlySpan<byte> source, Span<byte> destination) =>
+    public void Apply(scoped ReadOnlySpan<byte> source, scoped Span<byte> destination) =>
         _offset = ApplyCopy(source, destination, MaskKey, _offset);
 
     /// <summary>Masks (or unmasks) <paramref name="data"/> in place, starting <paramref name="offset"/> bytes into the key.</summary>
