@@ -28,6 +28,16 @@ internal static partial class ThrowHelper
     private static ArgumentNullException CreateArgumentNull(ExceptionArgument argument) => new(argument.ToString());
 
     [DoesNotReturn]
+    public static void ThrowNotSupported(string message) => throw CreateNotSupported(message);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static NotSupportedException CreateNotSupported(string message) => new(message);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static System.Net.WebSockets.WebSocketException CreateWebSocketInvalidState(System.Net.WebSockets.WebSocketState state) =>
+        new(System.Net.WebSockets.WebSocketError.InvalidState, $"The WebSocket is {state}; this operation needs it open.");
+
+    [DoesNotReturn]
     public static void ThrowInvalidOperation(string message) => throw CreateInvalidOperation(message);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -48,6 +58,9 @@ internal enum ExceptionArgument
     maxFragments,
     messageType,
     output,
+    stream,
+    pipe,
+    buffer,
     reservedBits,
     opcode,
     maskKey,

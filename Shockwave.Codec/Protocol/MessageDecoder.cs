@@ -82,6 +82,12 @@ public sealed class MessageDecoder
     /// <summary>Whether the peer's close frame was received; nothing may follow it.</summary>
     public bool IsCloseReceived => _closeReceived;
 
+    /// <summary>
+    /// How many payload bytes of the current data frame are still to come. While it is above zero the next bytes
+    /// are pure payload, so a connection may read them straight into the caller's buffer and decode them there.
+    /// </summary>
+    public long PayloadRemaining => _payloadRemaining;
+
     /// <summary>Whether the decoder failed; every further call returns the same error.</summary>
     public bool IsFaulted => _failure.Kind == DecodeResultKind.Error;
 

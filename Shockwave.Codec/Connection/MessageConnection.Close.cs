@@ -1,0 +1,321 @@
+using System.Net.WebSockets;
+using System.Text;
+
+namespace Shockwave.Codec;
+
+public sealed partial class MessageConnection
+{
+    private TaskCompletionSource<bool>? _closeWaiter;
+
+    /// <summary>
+    /// Runs the close handshake (RFC 6455 §7.1.2): sends a close frame, waits (up to the close timeout) for the
+    /// peer's, discarding any messages still arriving, then closes the transport.
+    /// </summary>
+    /// <param name="status">A status valid on the wire, usually <see cref="WebSocketCloseStatus.NormalClosure"/>.</param>
+    /// <param name="reason">At most 123 bytes of UTF-8; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels the handshake; the connection is then aborted.</param>
+    /// <returns>A task that completes when the connection is closed.</returns>
+    /// <exception cref="ArgumentException">The status may not be sent, or the reason is too long.</exception>
+    public async ValueTask CloseAsync(WebSocketCloseStatus status, string? reason, CancellationToken cancellationToken = default)
+    {
+        await CloseOutputAsync(status, reason, cancellationToken).ConfigureAwait(false);
+        if (State != WebSocketState.CloseSent)
+        {
+            Finish();
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.CloseTimeout);
+        try
+        {
+            if (Interlocked.CompareExchange(ref _readInProgress, 0, 0) != 0)
+            {
+                // A reader is running: it will see the peer's close; wait for it to say so.
+                TaskCompletionSource<bool> waiter = EnsureCloseWaiter();
+                using (timeout.Token.Register(static s => ((TaskCompletionSource<bool>)s!).TrySetCanceled(), waiter))
+                {
+                    await waiter.Task.ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                byte[] scratch = _pool.Rent(BufferSizeClass.Smallest);
+                try
+                {
+                    while (State == WebSocketState.CloseSent)
+                    {
+                        MessageReadResult result = await ReadMessageIntoAsync(scratch, timeout.Token).ConfigureAwait(false);
+                        if (result.MessageType == WebSocketMessageType.Close)
+                        {
+                            break;
+                        }
+                    }
+                }
+                finally
+                {
+                    _pool.Return(scratch);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The peer never answered within the close timeout: give up on it.
+            Abort();
+            return;
+        }
+        catch (Exception ex) when (ex is WebSocketException or WebSocketProtocolException)
+        {
+            // The peer broke the protocol or vanished during the handshake; the connection is already down.
+            return;
+        }
+
+        Finish();
+    }
+
+    /// <summary>
+    /// Sends a close frame without waiting for the peer's (RFC 6455 §5.5.1). If the peer's close already arrived
+    /// the handshake is then complete and the transport is closed.
+    /// </summary>
+    /// <param name="status">A status valid on the wire.</param>
+    /// <param name="reason">At most 123 bytes of UTF-8; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels the wait for the write turn.</param>
+    /// <returns>A task that completes when the close frame was handed to the transport.</returns>
+    /// <exception cref="ArgumentException">The status may not be sent, or the reason is too long.</exception>
+    public async ValueTask CloseOutputAsync(WebSocketCloseStatus status, string? reason, CancellationToken cancellationToken = default)
+    {
+        if (!CloseFrame.IsValidStatusCode((int)status))
+        {
+            ThrowHelper.ThrowArgument(ExceptionArgument.statusCode, "This close status code may not be sent in a close frame (RFC 6455 §7.4).");
+        }
+
+        if (reason is not null && StrictUtf8.GetByteCount(reason.AsSpan()) > CloseFrame.MaxReasonLength)
+        {
+            ThrowHelper.ThrowArgument(ExceptionArgument.reason, "A close reason must be at most 123 bytes of UTF-8.");
+        }
+
+        await SendCloseAsync(status, reason, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask SendCloseAsync(WebSocketCloseStatus? status, string? reason, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        byte[] rented = _pool.Rent(BufferSizeClass.Smallest);
+        try
+        {
+            if (_encoder.IsCloseSent || State is WebSocketState.Closed or WebSocketState.Aborted)
+            {
+                return;
+            }
+
+            int written;
+            if (status is WebSocketCloseStatus code)
+            {
+                _encoder.WriteClose(code, reason, rented, out written);
+            }
+            else
+            {
+                _encoder.WriteEmptyClose(rented, out written);
+            }
+
+            if (!TrySetState(WebSocketState.Open, WebSocketState.CloseSent) && TrySetState(WebSocketState.CloseReceived, WebSocketState.Closed))
+            {
+                // The peer's close came first: ours completes the handshake.
+            }
+            else if (_closeStatus is null)
+            {
+                _closeStatus = status ?? WebSocketCloseStatus.Empty;
+                _closeStatusDescription = reason ?? string.Empty;
+            }
+
+            await WriteTransportAsync(rented.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _pool.Return(rented);
+            _writeLock.Release();
+        }
+
+        if (State == WebSocketState.Closed)
+        {
+            Finish();
+        }
+    }
+
+    private void SendClose(WebSocketCloseStatus? status)
+    {
+        _writeLock.Wait();
+        byte[] rented = _pool.Rent(BufferSizeClass.Smallest);
+        try
+        {
+            if (_encoder.IsCloseSent || State is WebSocketState.Closed or WebSocketState.Aborted)
+            {
+                return;
+            }
+
+            int written;
+            if (status is WebSocketCloseStatus code)
+            {
+                _encoder.WriteClose(code, ReadOnlySpan<byte>.Empty, rented, out written);
+            }
+            else
+            {
+                _encoder.WriteEmptyClose(rented, out written);
+            }
+
+            _transport.Write(rented.AsSpan(0, written));
+        }
+        finally
+        {
+            _pool.Return(rented);
+            _writeLock.Release();
+        }
+    }
+
+    private void RecordPeerClose(in DecodeResult decoded)
+    {
+        // The close frame's reason is still in the receive buffer, already validated as UTF-8.
+        _closeStatus = decoded.CloseStatus ?? WebSocketCloseStatus.Empty;
+        _closeStatusDescription = _controlLength == 0 ? string.Empty : Encoding.UTF8.GetString(_receiveBuffer!, _controlOffset, _controlLength);
+        TrySetState(WebSocketState.Open, WebSocketState.CloseReceived);
+    }
+
+    private async ValueTask<MessageReadResult> OnCloseReceivedAsync(DecodeResult decoded)
+    {
+        RecordPeerClose(decoded);
+        if (State == WebSocketState.CloseReceived)
+        {
+            // RFC 6455 §5.5.1: answer a close with a close, echoing its status (none if it had none).
+            try
+            {
+                await SendCloseAsync(decoded.CloseStatus, null, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (WebSocketException)
+            {
+                // The peer may already have closed the transport; the handshake is over either way.
+            }
+        }
+
+        Finish();
+        return new MessageReadResult(0, WebSocketMessageType.Close, true);
+    }
+
+    private MessageReadResult OnCloseReceived(DecodeResult decoded)
+    {
+        RecordPeerClose(decoded);
+        if (State == WebSocketState.CloseReceived)
+        {
+            try
+            {
+                SendClose(decoded.CloseStatus);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+            }
+        }
+
+        Finish();
+        return new MessageReadResult(0, WebSocketMessageType.Close, true);
+    }
+
+    private async ValueTask FailAsync(DecodeResult decoded)
+    {
+        WebSocketCloseStatus status = decoded.CloseStatus ?? WebSocketCloseStatus.ProtocolError;
+        string reason = DescribeError(decoded.Error);
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.CloseTimeout);
+            await SendCloseAsync(status, reason, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Best effort: the peer that sent garbage may not be reading.
+        }
+
+        throw Failed(status, reason, decoded.Error);
+    }
+
+    private void Fail(DecodeResult decoded)
+    {
+        WebSocketCloseStatus status = decoded.CloseStatus ?? WebSocketCloseStatus.ProtocolError;
+        string reason = DescribeError(decoded.Error);
+        _writeLock.Wait();
+        byte[] rented = _pool.Rent(BufferSizeClass.Smallest);
+        try
+        {
+            if (!_encoder.IsCloseSent)
+            {
+                _encoder.WriteClose(status, reason, rented, out int written);
+                _transport.Write(rented.AsSpan(0, written));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            _pool.Return(rented);
+            _writeLock.Release();
+        }
+
+        throw Failed(status, reason, decoded.Error);
+    }
+
+    private WebSocketProtocolException Failed(WebSocketCloseStatus status, string reason, DecodeError error)
+    {
+        _closeStatus = status;
+        _closeStatusDescription = reason;
+        Abort();
+        return new WebSocketProtocolException(status, reason, error);
+    }
+
+    private void Finish()
+    {
+        WebSocketState state = State;
+        if (state is WebSocketState.CloseReceived or WebSocketState.CloseSent)
+        {
+            // Both close frames have crossed (or the peer's arrived and ours went out).
+            if (_encoder.IsCloseSent && _decoder.IsCloseReceived)
+            {
+                Interlocked.Exchange(ref _state, (int)WebSocketState.Closed);
+            }
+            else
+            {
+                return;
+            }
+        }
+        else if (state != WebSocketState.Closed)
+        {
+            return;
+        }
+
+        ShutDown();
+    }
+
+    private TaskCompletionSource<bool> EnsureCloseWaiter()
+    {
+        var created = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        TaskCompletionSource<bool> waiter = Interlocked.CompareExchange(ref _closeWaiter, created, null) ?? created;
+        if (State is WebSocketState.Closed or WebSocketState.Aborted)
+        {
+            waiter.TrySetResult(true);
+        }
+
+        return waiter;
+    }
+
+    private static string DescribeError(DecodeError error) =>
+        error switch
+        {
+            DecodeError.InvalidFrameHeader => "Invalid frame header",
+            DecodeError.ContinuationWithoutMessage => "Continuation frame without a message",
+            DecodeError.MessageInterleaved => "New message inside a fragmented message",
+            DecodeError.CompressedContinuation => "RSV1 set on a continuation frame",
+            DecodeError.InvalidUtf8 => "Invalid UTF-8 in a text message",
+            DecodeError.MessageTooBig => "Message too big",
+            DecodeError.TooManyFragments => "Too many fragments",
+            DecodeError.InvalidClosePayload => "Invalid close frame",
+            DecodeError.DataAfterClose => "Data after the close frame",
+            _ => "Protocol error",
+        };
+}

@@ -1,0 +1,374 @@
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+
+namespace Shockwave.Codec;
+
+public sealed partial class MessageConnection
+{
+    // Payloads at least this long, with nothing buffered, are read straight into the caller's buffer (zero copy).
+    private const int DirectReadThreshold = 4096;
+
+    private readonly int _maxReceiveBuffer;
+    private byte[]? _receiveBuffer;
+    private int _receiveStart;
+    private int _receiveEnd;
+    private int _smallReads;
+    private bool _growNext;
+
+    // A decoded payload chunk not yet copied out, because the caller's buffer was smaller.
+    private int _pendingOffset;
+    private int _pendingLength;
+    private bool _pendingEnd;
+    private WebSocketMessageType _pendingType;
+
+    // Where the payload of the last control frame lies in the receive buffer.
+    private int _controlOffset;
+    private int _controlLength;
+
+    private int _readInProgress;
+
+    private enum Step
+    {
+        Delivered,
+        NeedRead,
+        Ping,
+        Close,
+        Fault,
+    }
+
+    /// <summary>
+    /// Reads the next part of a message into <paramref name="buffer"/>: a message larger than the buffer arrives in
+    /// several parts, the last with <see cref="MessageReadResult.EndOfMessage"/>. Large payloads are read from the
+    /// transport straight into <paramref name="buffer"/> and unmasked there, without a copy.
+    /// </summary>
+    /// <param name="buffer">Where the payload goes.</param>
+    /// <param name="cancellationToken">Cancels the read; a cancelled read aborts the connection, as the stream is left mid-frame.</param>
+    /// <returns>How many bytes arrived, their message type, and whether the message ended. A result of type
+    /// <see cref="WebSocketMessageType.Close"/> means the peer closed: the close was answered and <see cref="CloseStatus"/> set.</returns>
+    /// <exception cref="WebSocketProtocolException">The peer broke the protocol; the connection was closed with the matching code.</exception>
+    /// <exception cref="WebSocketException">The transport failed or ended mid-message, or the connection is closed.</exception>
+    /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
+    public async ValueTask<MessageReadResult> ReadMessageIntoAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        EnterRead();
+        try
+        {
+            while (true)
+            {
+                Step step = DecodeNext(buffer.Span, out MessageReadResult result, out DecodeResult decoded);
+                switch (step)
+                {
+                    case Step.Delivered:
+                        return result;
+                    case Step.NeedRead:
+                        if (TryGetDirectReadLength(buffer.Length, out int direct))
+                        {
+                            int read = await ReadTransportAsync(buffer.Slice(0, direct), cancellationToken).ConfigureAwait(false);
+                            if (DecodeDirect(buffer.Span.Slice(0, read), out result, out decoded))
+                            {
+                                return result;
+                            }
+
+                            await FailAsync(decoded).ConfigureAwait(false);
+                            break;
+                        }
+
+                        await FillAsync(cancellationToken).ConfigureAwait(false);
+                        break;
+                    case Step.Ping:
+                        await SendControlAsync(Opcode.Pong, new ReadOnlyMemory<byte>(_receiveBuffer, _controlOffset, _controlLength), CancellationToken.None).ConfigureAwait(false);
+                        break;
+                    case Step.Close:
+                        return await OnCloseReceivedAsync(decoded).ConfigureAwait(false);
+                    default:
+                        await FailAsync(decoded).ConfigureAwait(false);
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not WebSocketException && ex is not WebSocketProtocolException && ex is not OperationCanceledException)
+        {
+            throw OnTransportFailure(ex);
+        }
+        catch (OperationCanceledException)
+        {
+            Abort();
+            throw;
+        }
+        finally
+        {
+            ExitRead();
+        }
+    }
+
+    /// <summary>Reads the next part of a message into <paramref name="buffer"/>, blocking; the synchronous twin of <see cref="ReadMessageIntoAsync"/>.</summary>
+    /// <param name="buffer">Where the payload goes.</param>
+    /// <returns>As <see cref="ReadMessageIntoAsync"/>.</returns>
+    /// <exception cref="WebSocketProtocolException">The peer broke the protocol.</exception>
+    /// <exception cref="WebSocketException">The transport failed or the connection is closed.</exception>
+    /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking reads.</exception>
+    public MessageReadResult ReadMessageInto(Span<byte> buffer)
+    {
+        if (!_transport.SupportsSynchronousIO)
+        {
+            ThrowHelper.ThrowNotSupported("This transport has no blocking reads; use ReadMessageIntoAsync.");
+        }
+
+        EnterRead();
+        try
+        {
+            while (true)
+            {
+                Step step = DecodeNext(buffer, out MessageReadResult result, out DecodeResult decoded);
+                switch (step)
+                {
+                    case Step.Delivered:
+                        return result;
+                    case Step.NeedRead:
+                        Fill();
+                        break;
+                    case Step.Ping:
+                        SendControl(Opcode.Pong, _receiveBuffer.AsSpan(_controlOffset, _controlLength));
+                        break;
+                    case Step.Close:
+                        return OnCloseReceived(decoded);
+                    default:
+                        Fail(decoded);
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not WebSocketException && ex is not WebSocketProtocolException)
+        {
+            throw OnTransportFailure(ex);
+        }
+        finally
+        {
+            ExitRead();
+        }
+    }
+
+    private Step DecodeNext(Span<byte> destination, out MessageReadResult result, out DecodeResult decoded)
+    {
+        decoded = default;
+        if (_pendingLength > 0)
+        {
+            result = DeliverPending(destination);
+            return Step.Delivered;
+        }
+
+        while (true)
+        {
+            Span<byte> window = _receiveBuffer is null ? default : _receiveBuffer.AsSpan(_receiveStart, _receiveEnd - _receiveStart);
+            decoded = _decoder.Decode(window, out int consumed);
+            int origin = _receiveStart;
+            _receiveStart += consumed;
+            switch (decoded.Kind)
+            {
+                case DecodeResultKind.NeedMoreData:
+                    result = default;
+                    return Step.NeedRead;
+                case DecodeResultKind.MessageData:
+                    if (decoded.PayloadLength == 0 && !decoded.EndOfMessage)
+                    {
+                        continue;
+                    }
+
+                    _pendingOffset = origin + decoded.PayloadOffset;
+                    _pendingLength = decoded.PayloadLength;
+                    _pendingEnd = decoded.EndOfMessage;
+                    _pendingType = decoded.MessageType;
+                    result = DeliverPending(destination);
+                    return Step.Delivered;
+                case DecodeResultKind.Pong:
+                    continue;
+                case DecodeResultKind.Ping:
+                case DecodeResultKind.Close:
+                    _controlOffset = origin + decoded.PayloadOffset;
+                    _controlLength = decoded.PayloadLength;
+                    result = default;
+                    return decoded.Kind == DecodeResultKind.Ping ? Step.Ping : Step.Close;
+                default:
+                    result = default;
+                    return Step.Fault;
+            }
+        }
+    }
+
+    private MessageReadResult DeliverPending(Span<byte> destination)
+    {
+        int count = Math.Min(_pendingLength, destination.Length);
+        _receiveBuffer.AsSpan(_pendingOffset, count).CopyTo(destination);
+        _pendingOffset += count;
+        _pendingLength -= count;
+        return new MessageReadResult(count, _pendingType, _pendingEnd && _pendingLength == 0);
+    }
+
+    private bool TryGetDirectReadLength(int destinationLength, out int length)
+    {
+        // Only pure payload with nothing buffered may bypass the receive buffer: reading no further than the frame's
+        // end means no byte of the next frame lands in the caller's memory.
+        long remaining = _decoder.PayloadRemaining;
+        length = (int)Math.Min(remaining, destinationLength);
+        return length >= DirectReadThreshold && _receiveStart == _receiveEnd;
+    }
+
+    private bool DecodeDirect(Span<byte> payload, out MessageReadResult result, out DecodeResult decoded)
+    {
+        decoded = _decoder.Decode(payload, out _);
+        if (decoded.Kind != DecodeResultKind.MessageData)
+        {
+            result = default;
+            return false;
+        }
+
+        result = new MessageReadResult(decoded.PayloadLength, decoded.MessageType, decoded.EndOfMessage);
+        return true;
+    }
+
+    private async ValueTask FillAsync(CancellationToken cancellationToken)
+    {
+        if (_receiveStart == _receiveEnd && _transport.CanWaitWithoutBuffer && !_decoder.IsMessageInProgress && _decoder.PayloadRemaining == 0)
+        {
+            // Idle between messages: hold no buffer while waiting, so idle connections cost almost nothing.
+            ReleaseReceiveBuffer();
+            await _transport.WaitForDataAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        PrepareReceiveBuffer();
+        int read = await ReadTransportAsync(_receiveBuffer.AsMemory(_receiveEnd), cancellationToken).ConfigureAwait(false);
+        AfterFill(read);
+    }
+
+    private void Fill()
+    {
+        PrepareReceiveBuffer();
+        int read = _transport.Read(_receiveBuffer.AsSpan(_receiveEnd));
+        if (read == 0)
+        {
+            throw OnEndOfStream();
+        }
+
+        MarkReceived();
+        AfterFill(read);
+    }
+
+    private async ValueTask<int> ReadTransportAsync(Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        int read = await _transport.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
+        if (read == 0)
+        {
+            throw OnEndOfStream();
+        }
+
+        MarkReceived();
+        return read;
+    }
+
+    private void PrepareReceiveBuffer()
+    {
+        int live = _receiveEnd - _receiveStart;
+        byte[]? buffer = _receiveBuffer;
+        int capacity = buffer?.Length ?? 0;
+        int wanted = capacity == 0 ? BufferSizeClass.Smallest : capacity;
+        if (_growNext || live == capacity)
+        {
+            // Frames are larger than the buffer: one class up (a full buffer must grow, or a control frame could not fit).
+            wanted = BufferSizeClass.Next(capacity, _maxReceiveBuffer);
+            _growNext = false;
+            _smallReads = 0;
+        }
+        else if (live == 0 && _smallReads >= 16 && capacity > BufferSizeClass.Smallest)
+        {
+            // Sixteen reads in a row used under a quarter of the buffer: one class down.
+            wanted = BufferSizeClass.Previous(capacity, BufferSizeClass.Smallest);
+            _smallReads = 0;
+        }
+
+        if (buffer is null || wanted != capacity)
+        {
+            byte[] next = _pool.Rent(Math.Max(wanted, live));
+            if (buffer is not null)
+            {
+                Buffer.BlockCopy(buffer, _receiveStart, next, 0, live);
+                _pool.Return(buffer);
+            }
+
+            _receiveBuffer = next;
+            _receiveStart = 0;
+            _receiveEnd = live;
+        }
+        else if (live == 0)
+        {
+            _receiveStart = _receiveEnd = 0;
+        }
+        else if (_receiveEnd == capacity || capacity - _receiveEnd < MessageDecoder.MinimumBufferSize)
+        {
+            // Compact: live bytes to the front, so the read has room.
+            Buffer.BlockCopy(buffer, _receiveStart, buffer, 0, live);
+            _receiveStart = 0;
+            _receiveEnd = live;
+        }
+    }
+
+    private void AfterFill(int read)
+    {
+        int capacity = _receiveBuffer!.Length;
+        _receiveEnd += read;
+        if (_receiveEnd == capacity && _decoder.PayloadRemaining > capacity && capacity < _maxReceiveBuffer)
+        {
+            _growNext = true;
+        }
+
+        _smallReads = read <= capacity / 4 ? _smallReads + 1 : 0;
+    }
+
+    private void ReleaseReceiveBuffer()
+    {
+        byte[]? buffer = Interlocked.Exchange(ref _receiveBuffer, null);
+        _receiveStart = _receiveEnd = 0;
+        if (buffer is not null)
+        {
+            _pool.Return(buffer);
+        }
+    }
+
+    private void EnterRead()
+    {
+        if (Interlocked.Exchange(ref _readInProgress, 1) != 0)
+        {
+            ThrowHelper.ThrowInvalidOperation("A read is already in progress; MessageConnection allows one reader at a time.");
+        }
+
+        WebSocketState state = State;
+        if (state is WebSocketState.Closed or WebSocketState.Aborted)
+        {
+            Volatile.Write(ref _readInProgress, 0);
+            throw ThrowHelper.CreateWebSocketInvalidState(state);
+        }
+    }
+
+    private void ExitRead()
+    {
+        Volatile.Write(ref _readInProgress, 0);
+        if (State is WebSocketState.Closed or WebSocketState.Aborted)
+        {
+            ReleaseReceiveBuffer();
+        }
+    }
+
+    private WebSocketException OnEndOfStream()
+    {
+        Abort();
+        return new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The transport ended before the close handshake.");
+    }
+
+    private WebSocketException OnTransportFailure(Exception ex)
+    {
+        Abort();
+        return ex as WebSocketException ?? new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The transport failed: " + ex.Message, ex);
+    }
+}

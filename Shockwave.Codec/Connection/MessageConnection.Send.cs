@@ -1,0 +1,310 @@
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+
+namespace Shockwave.Codec;
+
+public sealed partial class MessageConnection
+{
+    // Frames up to this size are copied whole into one rented buffer and sent with one write; larger server frames
+    // go out as a header write plus the caller's own memory (no copy), larger client frames in masked chunks.
+    private const int CopyThreshold = 16 * 1024;
+    private const int MaskChunkSize = 64 * 1024;
+
+    /// <summary>Sends a whole message as one frame.</summary>
+    /// <param name="messageType">Text (the payload must be UTF-8) or binary.</param>
+    /// <param name="payload">The message.</param>
+    /// <param name="cancellationToken">Cancels the wait for the write turn; a write cancelled mid-frame aborts the connection.</param>
+    /// <returns>A task that completes when the frame was handed to the transport.</returns>
+    /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
+    /// <exception cref="InvalidOperationException">A fragmented message written with <see cref="WriteFragmentAsync"/> is still open.</exception>
+    public ValueTask WriteMessageAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default) =>
+        WriteFrameAsync(messageType, payload, endOfMessage: true, wholeMessage: true, cancellationToken);
+
+    /// <summary>Sends one fragment of a message (RFC 6455 §5.4); the first fixes the type, the one with <paramref name="endOfMessage"/> ends it.</summary>
+    /// <param name="messageType">Text or binary, the same for every fragment of a message.</param>
+    /// <param name="payload">This fragment's bytes (for text, a fragment may end inside a character).</param>
+    /// <param name="endOfMessage">Whether this fragment ends the message.</param>
+    /// <param name="cancellationToken">Cancels the wait for the write turn.</param>
+    /// <returns>A task that completes when the frame was handed to the transport.</returns>
+    /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
+    public ValueTask WriteFragmentAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, CancellationToken cancellationToken = default) =>
+        WriteFrameAsync(messageType, payload, endOfMessage, wholeMessage: false, cancellationToken);
+
+    /// <summary>Sends a text message from UTF-16 text, transcoded straight into the send buffer (no intermediate array).</summary>
+    /// <param name="text">The text; a lone surrogate is refused.</param>
+    /// <param name="cancellationToken">Cancels the wait for the write turn.</param>
+    /// <returns>A task that completes when the frame was handed to the transport.</returns>
+    /// <exception cref="ArgumentException"><paramref name="text"/> holds a lone surrogate.</exception>
+    /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
+    public async ValueTask WriteTextAsync(ReadOnlyMemory<char> text, CancellationToken cancellationToken = default)
+    {
+        int byteCount = StrictUtf8.GetByteCount(text.Span);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        byte[]? rented = null;
+        try
+        {
+            ThrowIfCannotSend();
+            rented = _pool.Rent(BufferSizeClass.For(_encoder.GetFrameLength(byteCount)));
+            _encoder.WriteText(text.Span, rented, out int written);
+            await WriteTransportAsync(rented.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                _pool.Return(rented);
+            }
+
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Sends a text message from a string, transcoded straight into the send buffer.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="cancellationToken">Cancels the wait for the write turn.</param>
+    /// <returns>A task that completes when the frame was handed to the transport.</returns>
+    public ValueTask WriteTextAsync(string text, CancellationToken cancellationToken = default) =>
+        WriteTextAsync((text ?? string.Empty).AsMemory(), cancellationToken);
+
+    /// <summary>Sends a whole message, blocking; the synchronous twin of <see cref="WriteMessageAsync"/>.</summary>
+    /// <param name="messageType">Text or binary.</param>
+    /// <param name="payload">The message.</param>
+    /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
+    /// <exception cref="NotSupportedException">The transport is a pipe.</exception>
+    public void WriteMessage(WebSocketMessageType messageType, ReadOnlySpan<byte> payload)
+    {
+        if (!_transport.SupportsSynchronousIO)
+        {
+            ThrowHelper.ThrowNotSupported("This transport has no blocking writes; use WriteMessageAsync.");
+        }
+
+        _writeLock.Wait();
+        try
+        {
+            ThrowIfCannotSend();
+            if (_encoder.IsMessageInProgress)
+            {
+                ThrowHelper.ThrowInvalidOperation("A fragmented message is in progress; finish it with WriteFragmentAsync(endOfMessage: true) first.");
+            }
+
+            long frameLength = _encoder.GetFrameLength(payload.Length);
+            byte[] rented = _pool.Rent(BufferSizeClass.For(Math.Min(frameLength, MaskChunkSize + FrameHeader.MaxHeaderLength)));
+            try
+            {
+                if (frameLength <= rented.Length)
+                {
+                    _encoder.WriteMessage(messageType, payload, rented, out int written);
+                    _transport.Write(rented.AsSpan(0, written));
+                    return;
+                }
+
+                _encoder.WriteFragmentHeader(messageType, payload.Length, true, rented, out int headerLength, out uint maskKey);
+                _transport.Write(rented.AsSpan(0, headerLength));
+                if (_encoder.Role == WebSocketRole.Server)
+                {
+                    _transport.Write(payload);
+                    return;
+                }
+
+                for (int offset = 0; offset < payload.Length; offset += MaskChunkSize)
+                {
+                    ReadOnlySpan<byte> chunk = payload.Slice(offset, Math.Min(MaskChunkSize, payload.Length - offset));
+                    Masker.Apply(chunk, rented, maskKey, offset & 3);
+                    _transport.Write(rented.AsSpan(0, chunk.Length));
+                }
+            }
+            finally
+            {
+                _pool.Return(rented);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            throw OnTransportFailure(ex);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Sends a ping (RFC 6455 §5.5.2); the peer answers with a pong, which the reader consumes.</summary>
+    /// <param name="payload">At most 125 bytes.</param>
+    /// <param name="cancellationToken">Cancels the wait for the write turn.</param>
+    /// <returns>A task that completes when the ping was handed to the transport.</returns>
+    /// <exception cref="ArgumentException">The payload is longer than 125 bytes.</exception>
+    public ValueTask PingAsync(ReadOnlyMemory<byte> payload = default, CancellationToken cancellationToken = default)
+    {
+        if (payload.Length > FrameHeader.MaxControlPayloadLength)
+        {
+            ThrowHelper.ThrowArgument(ExceptionArgument.payload, "A ping carries at most 125 bytes (RFC 6455 §5.5).");
+        }
+
+        return SendControlAsync(Opcode.Ping, payload, cancellationToken);
+    }
+
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
+    private async ValueTask WriteFrameAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, bool wholeMessage, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        byte[]? rented = null;
+        try
+        {
+            ThrowIfCannotSend();
+            if (wholeMessage && _encoder.IsMessageInProgress)
+            {
+                ThrowHelper.ThrowInvalidOperation("A fragmented message is in progress; finish it with WriteFragmentAsync(endOfMessage: true) first.");
+            }
+
+            long frameLength = _encoder.GetFrameLength(payload.Length);
+            if (frameLength <= CopyThreshold)
+            {
+                rented = _pool.Rent(BufferSizeClass.For(frameLength));
+                _encoder.WriteFragment(messageType, payload.Span, endOfMessage, rented, out int written);
+                await WriteTransportAsync(rented.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
+            }
+            else if (_encoder.Role == WebSocketRole.Server)
+            {
+                rented = _pool.Rent(BufferSizeClass.Smallest);
+                _encoder.WriteFragmentHeader(messageType, payload.Length, endOfMessage, rented, out int headerLength, out _);
+                await WriteTransportAsync(rented.AsMemory(0, headerLength), payload, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // RFC 6455 §5.3: a client's payload must be masked, so it is copied, chunk by chunk, masking as it goes.
+                rented = _pool.Rent(MaskChunkSize);
+                _encoder.WriteFragmentHeader(messageType, payload.Length, endOfMessage, rented, out int headerLength, out uint maskKey);
+                await WriteTransportAsync(rented.AsMemory(0, headerLength), cancellationToken).ConfigureAwait(false);
+                for (int offset = 0; offset < payload.Length; offset += MaskChunkSize)
+                {
+                    ReadOnlyMemory<byte> chunk = payload.Slice(offset, Math.Min(MaskChunkSize, payload.Length - offset));
+                    Masker.Apply(chunk.Span, rented, maskKey, offset & 3);
+                    await WriteTransportAsync(rented.AsMemory(0, chunk.Length), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                _pool.Return(rented);
+            }
+
+            _writeLock.Release();
+        }
+    }
+
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
+    private async ValueTask SendControlAsync(Opcode opcode, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        byte[] rented = _pool.Rent(BufferSizeClass.Smallest);
+        try
+        {
+            if (opcode == Opcode.Pong && !CanOwePong())
+            {
+                return;
+            }
+
+            ThrowIfCannotSend();
+            int written = WriteControlFrame(opcode, payload.Span, rented);
+            await WriteTransportAsync(rented.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _pool.Return(rented);
+            _writeLock.Release();
+        }
+    }
+
+    private void SendControl(Opcode opcode, ReadOnlySpan<byte> payload)
+    {
+        _writeLock.Wait();
+        byte[] rented = _pool.Rent(BufferSizeClass.Smallest);
+        try
+        {
+            if (opcode == Opcode.Pong && !CanOwePong())
+            {
+                return;
+            }
+
+            ThrowIfCannotSend();
+            int written = WriteControlFrame(opcode, payload, rented);
+            _transport.Write(rented.AsSpan(0, written));
+        }
+        finally
+        {
+            _pool.Return(rented);
+            _writeLock.Release();
+        }
+    }
+
+    private int WriteControlFrame(Opcode opcode, ReadOnlySpan<byte> payload, Span<byte> destination)
+    {
+        int written;
+        if (opcode == Opcode.Ping)
+        {
+            _encoder.WritePing(payload, destination, out written);
+        }
+        else
+        {
+            _encoder.WritePong(payload, destination, out written);
+        }
+
+        return written;
+    }
+
+    private async ValueTask WriteTransportAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _transport.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw OnTransportFailure(ex);
+        }
+        catch (OperationCanceledException)
+        {
+            // Part of a frame may be out: the stream can no longer be trusted.
+            Abort();
+            throw;
+        }
+    }
+
+    private async ValueTask WriteTransportAsync(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _transport.WriteAsync(header, payload, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw OnTransportFailure(ex);
+        }
+        catch (OperationCanceledException)
+        {
+            Abort();
+            throw;
+        }
+    }
+
+    // After our close frame nothing more may be sent (RFC 6455 §5.5.1), not even the pong a late ping asks for.
+    private bool CanOwePong() => !_encoder.IsCloseSent && State is WebSocketState.Open or WebSocketState.CloseReceived;
+
+    private void ThrowIfCannotSend()
+    {
+        WebSocketState state = State;
+        if (state is not (WebSocketState.Open or WebSocketState.CloseReceived) || _encoder.IsCloseSent)
+        {
+            throw ThrowHelper.CreateWebSocketInvalidState(state);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.WebSockets;
+
+namespace Shockwave.Codec;
+
+/// <summary>
+/// A WebSocket connection over an already upgraded <see cref="Stream"/> or <see cref="IDuplexPipe"/>: a thin pump
+/// between the transport and <see cref="MessageDecoder"/>/<see cref="MessageEncoder"/>, with pooled buffers and no
+/// allocation per message in steady state.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Reading, from simplest to leanest: <see cref="ReadMessageAsync"/> returns a whole message in a new array;
+/// <see cref="ReadPooledMessageAsync"/> returns it in a rented buffer given back on dispose;
+/// <see cref="ReadMessageIntoAsync"/> copies into the caller's buffer, in parts when the message is larger (also the
+/// streaming reader). Writing: <see cref="WriteMessageAsync"/>, <see cref="WriteTextAsync(ReadOnlyMemory{char}, CancellationToken)"/>
+/// and <see cref="WriteFragmentAsync"/> for streaming. Synchronous twins exist for blocking streams.
+/// </para>
+/// <para>
+/// One read and one write may run at the same time; further writes wait their turn, and the pongs and close replies
+/// the reader owes the peer wait the same way, so they never land inside another frame. Pings are answered, the
+/// peer's close is answered and reported as a <see cref="WebSocketMessageType.Close"/> result, and a peer that breaks
+/// the protocol gets the right close code (1002, 1007, 1008, 1009) before the read throws
+/// <see cref="WebSocketProtocolException"/>.
+/// </para>
+/// <code>
+/// await using var connection = new MessageConnection(upgradedStream, new MessageConnectionOptions { Role = WebSocketRole.Server });
+/// byte[] buffer = new byte[4096];
+/// while (true)
+/// {
+///     MessageReadResult read = await connection.ReadMessageIntoAsync(buffer);
+///     if (read.MessageType == WebSocketMessageType.Close) break;
+///     await connection.WriteFragmentAsync(read.MessageType, buffer.AsMemory(0, read.Count), read.EndOfMessage);
+/// }
+/// </code>
+/// </remarks>
+public sealed partial class MessageConnection : IDisposable
+#if !NETSTANDARD2_0
+    , IAsyncDisposable
+#endif
+{
+    private readonly Transport _transport;
+    private readonly MessageConnectionOptions _options;
+    private readonly ArrayPool<byte> _pool;
+    private readonly MessageDecoder _decoder;
+    private readonly MessageEncoder _encoder;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    private int _state = (int)WebSocketState.Open;
+    private WebSocketCloseStatus? _closeStatus;
+    private string? _closeStatusDescription;
+
+    /// <summary>Creates a connection over a stream on which the opening handshake is already done.</summary>
+    /// <param name="stream">The upgraded transport stream.</param>
+    /// <param name="options">Role, limits and buffers; <see langword="null"/> for a server with the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is <see langword="null"/>.</exception>
+    public MessageConnection(Stream stream, MessageConnectionOptions? options = null)
+        : this(CreateStreamTransport(stream, options ??= new MessageConnectionOptions()), options)
+    {
+    }
+
+    /// <summary>Creates a connection over a duplex pipe (for example a Kestrel connection) on which the opening handshake is already done.</summary>
+    /// <param name="pipe">The upgraded transport.</param>
+    /// <param name="options">Role, limits and buffers; <see langword="null"/> for a server with the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="pipe"/> is <see langword="null"/>.</exception>
+    public MessageConnection(IDuplexPipe pipe, MessageConnectionOptions? options = null)
+        : this(CreatePipeTransport(pipe, options ??= new MessageConnectionOptions()), options)
+    {
+    }
+
+    private MessageConnection(Transport transport, MessageConnectionOptions options)
+    {
+        _transport = transport;
+        _options = options;
+        _pool = options.BufferPool ?? ArrayPool<byte>.Shared;
+        _decoder = new MessageDecoder(options.ToDecoderOptions());
+        _encoder = new MessageEncoder(options.Role);
+        _maxReceiveBuffer = Math.Max(BufferSizeClass.Smallest, options.MaxReceiveBufferSize);
+        StartKeepAlive();
+    }
+
+    /// <summary>This endpoint's role.</summary>
+    public WebSocketRole Role => _options.Role;
+
+    /// <summary>The connection's state: Open, CloseSent, CloseReceived, Closed or Aborted.</summary>
+    public WebSocketState State => (WebSocketState)Volatile.Read(ref _state);
+
+    /// <summary>The status of the close handshake: the peer's status once its close frame arrived, else ours once sent.</summary>
+    public WebSocketCloseStatus? CloseStatus => _closeStatus;
+
+    /// <summary>The reason that came with <see cref="CloseStatus"/>.</summary>
+    public string? CloseStatusDescription => _closeStatusDescription;
+
+    /// <summary>Closes the transport at once, without a close handshake; pending reads and writes fail.</summary>
+    public void Abort()
+    {
+        int state = Volatile.Read(ref _state);
+        if (state != (int)WebSocketState.Closed)
+        {
+            Interlocked.Exchange(ref _state, (int)WebSocketState.Aborted);
+        }
+
+        ShutDown();
+    }
+
+    /// <summary>Closes the transport (without a close handshake if none was done) and releases every buffer.</summary>
+    public void Dispose()
+    {
+        if (State is not (WebSocketState.Closed or WebSocketState.Aborted))
+        {
+            Interlocked.Exchange(ref _state, (int)WebSocketState.Aborted);
+        }
+
+        ShutDown();
+    }
+
+#if !NETSTANDARD2_0
+    /// <summary>Same as <see cref="Dispose"/>.</summary>
+    /// <returns>A completed task.</returns>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return default;
+    }
+#endif
+
+    private void ShutDown()
+    {
+        StopKeepAlive();
+        _transport.Close();
+
+        // The receive buffer belongs to the reader while a read runs; it gives it back itself on the way out.
+        if (Volatile.Read(ref _readInProgress) == 0)
+        {
+            ReleaseReceiveBuffer();
+        }
+
+        _closeWaiter?.TrySetResult(true);
+    }
+
+    private static Transport CreateStreamTransport(Stream stream, MessageConnectionOptions options)
+    {
+        if (stream is null)
+        {
+            ThrowHelper.ThrowArgumentNull(ExceptionArgument.stream);
+        }
+
+        return new StreamTransport(stream, options.OwnsTransport, options.UseZeroByteReads);
+    }
+
+    private static Transport CreatePipeTransport(IDuplexPipe pipe, MessageConnectionOptions options)
+    {
+        if (pipe is null)
+        {
+            ThrowHelper.ThrowArgumentNull(ExceptionArgument.pipe);
+        }
+
+        return new PipeTransport(pipe, options.OwnsTransport);
+    }
+
+    private bool TrySetState(WebSocketState from, WebSocketState to) =>
+        Interlocked.CompareExchange(ref _state, (int)to, (int)from) == (int)from;
+}

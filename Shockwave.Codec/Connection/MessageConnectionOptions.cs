@@ -1,0 +1,55 @@
+using System.Buffers;
+
+namespace Shockwave.Codec;
+
+/// <summary>Settings of a <see cref="MessageConnection"/>. Every limit has a safe default.</summary>
+public sealed class MessageConnectionOptions
+{
+    /// <summary>This endpoint's role: a client masks what it sends and refuses masked frames; a server the reverse (RFC 6455 §5.1).</summary>
+    public WebSocketRole Role { get; init; } = WebSocketRole.Server;
+
+    /// <summary>The largest message accepted, in bytes; a larger one closes the connection with 1009 before its payload is read.</summary>
+    public long MaxMessageSize { get; init; } = MessageDecoderOptions.DefaultMaxMessageSize;
+
+    /// <summary>The largest single frame accepted; by default the maximum message size.</summary>
+    public long? MaxFrameSize { get; init; }
+
+    /// <summary>The largest number of frames in one message; more close the connection with 1008.</summary>
+    public int MaxFragments { get; init; } = MessageDecoderOptions.DefaultMaxFragments;
+
+    /// <summary>Whether received text is checked to be UTF-8 (RFC 6455 §8.1 requires it; on by default). Invalid text closes with 1007.</summary>
+    public bool ValidateUtf8 { get; init; } = true;
+
+    /// <summary>How often to ping an idle peer; <see cref="TimeSpan.Zero"/> (the default) turns keep-alive off.</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How long to wait for any frame after a keep-alive ping before the peer is taken for dead and the connection aborted.</summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long <see cref="MessageConnection.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus, string?, CancellationToken)"/> waits for the peer's close frame before aborting.</summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The pool every buffer is rented from and returned to.</summary>
+    public ArrayPool<byte> BufferPool { get; init; } = ArrayPool<byte>.Shared;
+
+    /// <summary>The largest receive buffer class (the buffer grows to it for big frames and shrinks back); at least 256 bytes.</summary>
+    public int MaxReceiveBufferSize { get; init; } = BufferSizeClass.Largest;
+
+    /// <summary>
+    /// Whether to wait for data with a zero-byte read while idle, holding no receive buffer meanwhile. <see langword="null"/>
+    /// (the default) turns it on for transports known to support it (sockets, TLS streams, pipes).
+    /// </summary>
+    public bool? UseZeroByteReads { get; init; }
+
+    /// <summary>Whether disposing the connection also disposes the stream or completes the pipe (the default).</summary>
+    public bool OwnsTransport { get; init; } = true;
+
+    internal MessageDecoderOptions ToDecoderOptions() => new()
+    {
+        Role = Role,
+        MaxMessageSize = MaxMessageSize,
+        MaxFrameSize = MaxFrameSize,
+        MaxFragments = MaxFragments,
+        ValidateUtf8 = ValidateUtf8,
+    };
+}

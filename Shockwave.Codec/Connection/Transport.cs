@@ -1,0 +1,35 @@
+namespace Shockwave.Codec;
+
+/// <summary>
+/// The few operations MessageConnection needs from a byte transport. Kept internal: users bring a
+/// <see cref="Stream"/> or an <c>IDuplexPipe</c>, and the two implementations live beside this file.
+/// </summary>
+internal abstract class Transport
+{
+    /// <summary>Whether <see cref="WaitForDataAsync"/> waits without a buffer (a zero-byte read), so an idle connection can hold none.</summary>
+    public abstract bool CanWaitWithoutBuffer { get; }
+
+    /// <summary>Whether the blocking Read/Write members work.</summary>
+    public abstract bool SupportsSynchronousIO { get; }
+
+    public abstract ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken);
+
+    public abstract int Read(Span<byte> buffer);
+
+    /// <summary>Completes when data can be read; only called when <see cref="CanWaitWithoutBuffer"/>.</summary>
+    public abstract ValueTask WaitForDataAsync(CancellationToken cancellationToken);
+
+    public abstract ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken);
+
+    /// <summary>Writes a header and a payload; transports that batch writes send them together.</summary>
+    public virtual async ValueTask WriteAsync(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        await WriteAsync(header, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(payload, cancellationToken).ConfigureAwait(false);
+    }
+
+    public abstract void Write(ReadOnlySpan<byte> buffer);
+
+    /// <summary>Closes the transport; idempotent, never throws.</summary>
+    public abstract void Close();
+}
