@@ -1,0 +1,23 @@
+namespace Shockwave.Codec;
+
+/// <summary>Settings of the client side of the opening handshake.</summary>
+public sealed class ClientHandshakeOptions
+{
+    /// <summary>The subprotocols to offer, in order of preference.</summary>
+    public IReadOnlyList<string> SubProtocols { get; init; } = [];
+
+    /// <summary>The Sec-WebSocket-Extensions value to offer, or <see langword="null"/> for none.</summary>
+    public string? Extensions { get; init; }
+
+    /// <summary>The Origin header to send, or <see langword="null"/> for none (non-browser clients usually send none).</summary>
+    public string? Origin { get; init; }
+
+    /// <summary>Further header fields to send (authorization, cookies, …).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
+    /// <summary>The largest response head accepted, in bytes (default 8 KiB).</summary>
+    public int MaxHeadSize { get; init; } = 8 * 1024;
+
+    /// <summary>The largest number of response header fields accepted (default 100).</summary>
+    public int MaxHeaderCount { get; init; } = 100;
+}

@@ -1,0 +1,26 @@
+namespace Shockwave.Codec;
+
+/// <summary>Settings of the server side of the opening handshake.</summary>
+public sealed class ServerHandshakeOptions
+{
+    /// <summary>The largest request head accepted, in bytes (default 8 KiB); a longer one is answered with 431.</summary>
+    public int MaxHeadSize { get; init; } = 8 * 1024;
+
+    /// <summary>The largest number of header fields accepted (default 100); more are answered with 431.</summary>
+    public int MaxHeaderCount { get; init; } = 100;
+
+    /// <summary>The subprotocols this server speaks, in its order of preference; the first one the client also offered is chosen.</summary>
+    public IReadOnlyList<string> SubProtocols { get; init; } = [];
+
+    /// <summary>
+    /// Decides the Origin (RFC 6455 §4.2.2 item 4): returns <see langword="false"/> to refuse with 403. Given
+    /// <see langword="null"/> when the client sent no Origin (non-browser clients). <see langword="null"/> accepts every origin.
+    /// </summary>
+    public Func<string?, bool>? OriginValidator { get; init; }
+
+    /// <summary>
+    /// Negotiates extensions (RFC 6455 §9.1): given the client's offers, returns the Sec-WebSocket-Extensions value to
+    /// answer with, or <see langword="null"/> to accept none. <see langword="null"/> (the default) declines every extension.
+    /// </summary>
+    public Func<IReadOnlyList<string>, string?>? ExtensionNegotiator { get; init; }
+}
