@@ -69,6 +69,8 @@ public class EchoRoundTripBenchmarks
         _managedServer.Dispose();
         _client.Dispose();
         _server.Dispose();
+        _rawClient.Dispose();
+        _rawServer.Dispose();
     }
 
     [Benchmark(Baseline = true)]
