@@ -1,0 +1,87 @@
+namespace Shockwave.Codec.Bench.Infrastructure;
+
+/// <summary>
+/// One end of an in-memory duplex byte stream: it reads from one <see cref="ByteRing"/> and writes into the other.
+/// Reads and writes complete synchronously whenever data or space is there, so a single thread can drive both ends of
+/// a conversation; a read of an empty ring waits without allocating, and a zero-byte read waits for data without
+/// consuming it (the semantics of a socket), so it supports <see cref="MessageConnectionOptions.UseZeroByteReads"/>.
+/// Both stacks under comparison get exactly this transport.
+/// </summary>
+internal sealed class InMemoryDuplexStream : Stream
+{
+    private readonly ByteRing _incoming;
+    private readonly ByteRing _outgoing;
+
+    private InMemoryDuplexStream(ByteRing incoming, ByteRing outgoing)
+    {
+        _incoming = incoming;
+        _outgoing = outgoing;
+    }
+
+    /// <summary>Bytes written by the other end and not yet read by this one.</summary>
+    public int Available => _incoming.Count;
+
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>Creates two connected ends; each direction buffers up to <paramref name="capacity"/> bytes (a power of two).</summary>
+    public static (InMemoryDuplexStream First, InMemoryDuplexStream Second) CreatePair(int capacity)
+    {
+        var forward = new ByteRing(capacity);
+        var backward = new ByteRing(capacity);
+        return (new InMemoryDuplexStream(backward, forward), new InMemoryDuplexStream(forward, backward));
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _incoming.ReadAsync(buffer, cancellationToken);
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        _incoming.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(Span<byte> buffer) => _incoming.Read(buffer);
+
+    public override int Read(byte[] buffer, int offset, int count) => _incoming.Read(buffer.AsSpan(offset, count));
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _outgoing.WriteAsync(buffer, cancellationToken);
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        _outgoing.WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(ReadOnlySpan<byte> buffer) => _outgoing.Write(buffer);
+
+    public override void Write(byte[] buffer, int offset, int count) => _outgoing.Write(buffer.AsSpan(offset, count));
+
+    public override void Flush()
+    {
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            // The peer reads end of stream; a read pending here ends too.
+            _outgoing.Complete();
+            _incoming.Complete();
+        }
+
+        base.Dispose(disposing);
+    }
+}

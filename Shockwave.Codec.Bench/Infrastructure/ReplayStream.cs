@@ -1,0 +1,80 @@
+namespace Shockwave.Codec.Bench.Infrastructure;
+
+/// <summary>
+/// A read-only stream that replays the same bytes forever: a read returns what is left up to the end of the data
+/// (never wrapping inside one read) and the next read starts again from the beginning. The data is a whole number of
+/// frames, so the wrap always falls on a frame boundary. Writes are discarded (a server may owe a pong; none is sent here).
+/// </summary>
+internal sealed class ReplayStream : Stream
+{
+    private readonly byte[] _data;
+    private int _position;
+
+    public ReplayStream(byte[] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Length == 0)
+        {
+            throw new ArgumentException("Nothing to replay.", nameof(data));
+        }
+
+        _data = data;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(Span<byte> buffer)
+    {
+        int count = Math.Min(buffer.Length, _data.Length - _position);
+        _data.AsSpan(_position, count).CopyTo(buffer);
+        _position += count;
+        if (_position == _data.Length)
+        {
+            _position = 0;
+        }
+
+        return count;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        new(Read(buffer.Span));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        Task.FromResult(Read(buffer.AsSpan(offset, count)));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+    }
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => default;
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override void Flush()
+    {
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+}
