@@ -14,10 +14,11 @@ namespace Shockwave.Codec;
 /// <remarks>
 /// Every kernel takes <c>key</c> already rotated to the first byte it will mask and in native byte order, so that a
 /// 32-bit load of four payload bytes XORed with <c>key</c> masks them as RFC 6455 §5.3 says (octet i with key octet i mod 4).
-/// Every step but the last one or three bytes covers a multiple of four bytes, so the key only needs rotating at the very end.
-/// Source and destination must be the same memory or not overlap at all; <see cref="Masker"/> sorts out the other cases.
-/// Nothing is ever masked twice: in place, XORing a byte twice would unmask it, so tails shrink step by step instead of
-/// re-running an overlapping last vector.
+/// Every step covers a multiple of four bytes except the skip to an aligned destination and the last one to three bytes,
+/// so the key is rotated only there. Source and destination must be the same memory or not overlap at all;
+/// <see cref="Masker"/> sorts out the other cases. In place, XORing a byte twice would unmask it, so tails shrink step by
+/// step instead of re-running an overlapping last vector; the one overlap, the head vector before an aligned loop, is
+/// computed from the original bytes and stored only after the loop has read them.
 /// </remarks>
 internal static class MaskKernels
 {
@@ -26,7 +27,7 @@ internal static class MaskKernels
     internal static void Apply(ref byte source, ref byte destination, nuint length, uint key)
     {
 #if NET8_0_OR_GREATER
-        // Below 16 bytes broadcasting the key costs more than the vector saves.
+        // Below 16 bytes no vector fits, and the scalar kernel is the shortest path to the byte steps.
         if (length >= 16)
         {
             if (Vector512.IsHardwareAccelerated)
@@ -72,29 +73,30 @@ internal static class MaskKernels
     }
 
 #if NET8_0_OR_GREATER
-    /// <summary>The 16-byte kernel: four vectors per iteration, then single vectors, then the scalar tail.</summary>
+    /// <summary>
+    /// The 16-byte kernel (SSE2, NEON), laid out like <see cref="ApplyVector256(ref byte, ref byte, nuint, uint)"/>.
+    /// </summary>
     internal static void ApplyVector128(ref byte source, ref byte destination, nuint length, uint key)
     {
         nuint i = 0;
-        if (length >= (nuint)Vector128<byte>.Count)
+        if (length >= 2 * (nuint)Vector128<byte>.Count)
         {
+            // The deferred head store of ApplyVector256: one access in four straddles a cache line when misaligned.
+            Vector128<byte> head = Vector128.LoadUnsafe(ref source) ^ Vector128.Create(key).AsByte();
+            i = BytesToAlignment(ref destination, (nuint)Vector128<byte>.Count);
+            key = Advance(key, i);
             Vector128<byte> mask = Vector128.Create(key).AsByte();
-            if (length >= 4 * (nuint)Vector128<byte>.Count)
+            while (length - i >= 4 * (nuint)Vector128<byte>.Count)
             {
-                nuint last = length - 4 * (nuint)Vector128<byte>.Count;
-                do
-                {
-                    Vector128<byte> a = Vector128.LoadUnsafe(ref source, i);
-                    Vector128<byte> b = Vector128.LoadUnsafe(ref source, i + 16);
-                    Vector128<byte> c = Vector128.LoadUnsafe(ref source, i + 32);
-                    Vector128<byte> d = Vector128.LoadUnsafe(ref source, i + 48);
-                    (a ^ mask).StoreUnsafe(ref destination, i);
-                    (b ^ mask).StoreUnsafe(ref destination, i + 16);
-                    (c ^ mask).StoreUnsafe(ref destination, i + 32);
-                    (d ^ mask).StoreUnsafe(ref destination, i + 48);
-                    i += 4 * (nuint)Vector128<byte>.Count;
-                }
-                while (i <= last);
+                Vector128<byte> a = Vector128.LoadUnsafe(ref source, i);
+                Vector128<byte> b = Vector128.LoadUnsafe(ref source, i + 16);
+                Vector128<byte> c = Vector128.LoadUnsafe(ref source, i + 32);
+                Vector128<byte> d = Vector128.LoadUnsafe(ref source, i + 48);
+                (a ^ mask).StoreUnsafe(ref destination, i);
+                (b ^ mask).StoreUnsafe(ref destination, i + 16);
+                (c ^ mask).StoreUnsafe(ref destination, i + 32);
+                (d ^ mask).StoreUnsafe(ref destination, i + 48);
+                i += 4 * (nuint)Vector128<byte>.Count;
             }
 
             while (length - i >= (nuint)Vector128<byte>.Count)
@@ -102,6 +104,13 @@ internal static class MaskKernels
                 (Vector128.LoadUnsafe(ref source, i) ^ mask).StoreUnsafe(ref destination, i);
                 i += (nuint)Vector128<byte>.Count;
             }
+
+            head.StoreUnsafe(ref destination);
+        }
+        else if (length >= (nuint)Vector128<byte>.Count)
+        {
+            (Vector128.LoadUnsafe(ref source) ^ Vector128.Create(key).AsByte()).StoreUnsafe(ref destination);
+            i = (nuint)Vector128<byte>.Count;
         }
 
         ApplyTail(ref source, ref destination, i, length, key);
