@@ -12,26 +12,25 @@ public class MaskKernelTests
 
     [Theory]
     [MemberData(nameof(KernelNames))]
-    public void Kernel_matches_reference_in_place_for_every_length_offset_and_misalignment(string name)
+    public void Kernel_matches_reference_in_place_for_every_length_offset_and_alignment(string name)
     {
         MaskKernel kernel = Find(name);
         const uint key = 0xC0FFEE11;
         for (int length = 0; length <= 300; length++)
         {
-            byte[] original = MaskTestKit.RandomBytes(length + 31, seed: length);
+            byte[] original = MaskTestKit.RandomBytes(length, seed: length);
             for (int offset = 0; offset < 4; offset++)
             {
+                byte[] expected = MaskTestKit.Reference(original, key, offset);
                 uint nativeKey = MaskTestKit.NativeKey(key, offset);
-                for (int start = 0; start < 32; start++)
+                for (int misalignment = 0; misalignment < PlacedBuffer.Guard; misalignment++)
                 {
-                    byte[] buffer = (byte[])original.Clone();
-                    byte[] expected = MaskTestKit.Reference(buffer.AsSpan(start, length), key, offset);
+                    var buffer = new PlacedBuffer(original, misalignment);
 
-                    kernel(buffer.AsSpan(start, length), buffer.AsSpan(start, length), nativeKey);
+                    kernel(buffer.Data, buffer.Data, nativeKey);
 
-                    Assert.True(expected.AsSpan().SequenceEqual(buffer.AsSpan(start, length)), $"{name}: length {length}, offset {offset}, start {start}");
-                    Assert.True(original.AsSpan(0, start).SequenceEqual(buffer.AsSpan(0, start)));
-                    Assert.True(original.AsSpan(start + length).SequenceEqual(buffer.AsSpan(start + length)));
+                    Assert.True(expected.AsSpan().SequenceEqual(buffer.Data), $"{name}: length {length}, offset {offset}, misalignment {misalignment}");
+                    Assert.True(buffer.GuardsIntact, $"{name}: wrote outside, length {length}, offset {offset}, misalignment {misalignment}");
                 }
             }
         }
@@ -39,20 +38,57 @@ public class MaskKernelTests
 
     [Theory]
     [MemberData(nameof(KernelNames))]
-    public void Kernel_matches_reference_while_copying_a_large_buffer(string name)
+    public void Kernel_matches_reference_while_copying_for_every_length_offset_and_alignment(string name)
+    {
+        MaskKernel kernel = Find(name);
+        const uint key = 0x8BADF00D;
+        for (int length = 0; length <= 300; length++)
+        {
+            byte[] original = MaskTestKit.RandomBytes(length, seed: ~length);
+            for (int offset = 0; offset < 4; offset++)
+            {
+                byte[] expected = MaskTestKit.Reference(original, key, offset);
+                uint nativeKey = MaskTestKit.NativeKey(key, offset);
+                for (int misalignment = 0; misalignment < PlacedBuffer.Guard; misalignment++)
+                {
+                    // Source and destination misaligned differently, so aligning one leaves the other unaligned.
+                    var source = new PlacedBuffer(original, (misalignment * 7 + length) % PlacedBuffer.Guard);
+                    var destination = new PlacedBuffer(length, misalignment);
+
+                    kernel(source.Data, destination.Data, nativeKey);
+
+                    Assert.True(expected.AsSpan().SequenceEqual(destination.Data), $"{name}: length {length}, offset {offset}, misalignment {misalignment}");
+                    Assert.True(destination.GuardsIntact && source.GuardsIntact, $"{name}: wrote outside, length {length}, offset {offset}, misalignment {misalignment}");
+                    Assert.True(original.AsSpan().SequenceEqual(source.Data), "the source changed");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelNames))]
+    public void Kernel_matches_reference_on_large_buffers(string name)
     {
         MaskKernel kernel = Find(name);
         const uint key = 0x76543210;
-        foreach (int length in new[] { 4096, 4096 + 127, 65_536, 1 << 20 })
+        foreach (int length in new[] { 4096, 4096 + 127, 65_536 + 1, 1 << 20 })
         {
-            byte[] source = MaskTestKit.RandomBytes(length + 1, seed: length);
-            var destination = new byte[length + 3];
-            byte[] expected = MaskTestKit.Reference(source.AsSpan(1), key, 3);
+            byte[] original = MaskTestKit.RandomBytes(length, seed: length);
+            byte[] expected = MaskTestKit.Reference(original, key, 3);
+            uint nativeKey = MaskTestKit.NativeKey(key, 3);
+            foreach ((int sourceMisalignment, int destinationMisalignment) in new[] { (0, 0), (1, 1), (63, 63), (1, 2), (17, 0) })
+            {
+                var inPlace = new PlacedBuffer(original, destinationMisalignment);
+                kernel(inPlace.Data, inPlace.Data, nativeKey);
 
-            kernel(source.AsSpan(1), destination.AsSpan(2), MaskTestKit.NativeKey(key, 3));
+                var source = new PlacedBuffer(original, sourceMisalignment);
+                var destination = new PlacedBuffer(length, destinationMisalignment);
+                kernel(source.Data, destination.Data, nativeKey);
 
-            Assert.True(expected.AsSpan().SequenceEqual(destination.AsSpan(2, length)), $"{name}: length {length}");
-            Assert.Equal(0, destination[0] | destination[1]);
+                string where = $"{name}: length {length}, misalignment {sourceMisalignment}/{destinationMisalignment}";
+                Assert.True(expected.AsSpan().SequenceEqual(inPlace.Data) && inPlace.GuardsIntact, "in place, " + where);
+                Assert.True(expected.AsSpan().SequenceEqual(destination.Data) && destination.GuardsIntact, "copying, " + where);
+            }
         }
     }
 

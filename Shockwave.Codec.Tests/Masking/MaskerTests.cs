@@ -47,55 +47,65 @@ public class MaskerTests
     }
 
     [Fact]
-    public void In_place_matches_reference_for_every_offset_length_and_misalignment()
+    public void In_place_matches_reference_for_every_offset_length_and_alignment()
     {
         const uint key = 0x9E3779B9;
         foreach (int length in s_lengths)
         {
-            byte[] original = MaskTestKit.RandomBytes(length + 32, seed: length);
+            byte[] original = MaskTestKit.RandomBytes(length, seed: length);
             for (int offset = 0; offset < 4; offset++)
             {
-                foreach (int start in Starts(length))
+                byte[] expected = MaskTestKit.Reference(original, key, offset);
+                foreach (int misalignment in Misalignments(length))
                 {
-                    byte[] buffer = (byte[])original.Clone();
-                    Span<byte> data = buffer.AsSpan(start, length);
-                    byte[] expected = MaskTestKit.Reference(data, key, offset);
+                    var buffer = new PlacedBuffer(original, misalignment);
 
-                    int next = Masker.Apply(data, key, offset);
+                    int next = Masker.Apply(buffer.Data, key, offset);
 
-                    Assert.True(expected.AsSpan().SequenceEqual(data), $"length {length}, offset {offset}, start {start}");
+                    Assert.True(expected.AsSpan().SequenceEqual(buffer.Data), $"length {length}, offset {offset}, misalignment {misalignment}");
+                    Assert.True(buffer.GuardsIntact, $"wrote outside: length {length}, offset {offset}, misalignment {misalignment}");
                     Assert.Equal((offset + length) % 4, next);
-                    AssertUntouched(original, buffer, start, length);
                 }
             }
         }
     }
 
     [Fact]
-    public void Copying_matches_reference_for_every_offset_length_and_misalignment()
+    public void Copying_matches_reference_for_every_offset_length_and_alignment()
     {
         const uint key = 0x01234567;
         foreach (int length in s_lengths)
         {
-            byte[] source = MaskTestKit.RandomBytes(length + 32, seed: ~length);
-            byte[] sentinel = MaskTestKit.RandomBytes(length + 32, seed: length * 7);
+            byte[] original = MaskTestKit.RandomBytes(length, seed: ~length);
             for (int offset = 0; offset < 4; offset++)
             {
-                foreach (int start in Starts(length))
+                byte[] expected = MaskTestKit.Reference(original, key, offset);
+                foreach (int misalignment in Misalignments(length))
                 {
-                    int destinationStart = 31 - start;
-                    byte[] destination = (byte[])sentinel.Clone();
-                    ReadOnlySpan<byte> from = source.AsSpan(start, length);
-                    byte[] expected = MaskTestKit.Reference(from, key, offset);
+                    var source = new PlacedBuffer(original, 63 - misalignment);
+                    var destination = new PlacedBuffer(length, misalignment);
 
-                    int next = Masker.Apply(from, destination.AsSpan(destinationStart), key, offset);
+                    int next = Masker.Apply(source.Data, destination.Data, key, offset);
 
-                    Assert.True(expected.AsSpan().SequenceEqual(destination.AsSpan(destinationStart, length)), $"length {length}, offset {offset}, start {start}");
+                    Assert.True(expected.AsSpan().SequenceEqual(destination.Data), $"length {length}, offset {offset}, misalignment {misalignment}");
+                    Assert.True(destination.GuardsIntact, $"wrote outside: length {length}, offset {offset}, misalignment {misalignment}");
+                    Assert.True(original.AsSpan().SequenceEqual(source.Data), "the source changed");
                     Assert.Equal((offset + length) % 4, next);
-                    AssertUntouched(sentinel, destination, destinationStart, length);
                 }
             }
         }
+    }
+
+    [Fact]
+    public void Copying_into_a_longer_destination_leaves_its_end_alone()
+    {
+        byte[] source = MaskTestKit.RandomBytes(100, seed: 5);
+        var destination = new PlacedBuffer(130, 1);
+
+        Masker.Apply(source, destination.Data, 0xDEADBEEF, 2);
+
+        Assert.Equal(MaskTestKit.Reference(source, 0xDEADBEEF, 2), destination.Data[..100].ToArray());
+        Assert.True(destination.Data[100..].IndexOfAnyExcept(PlacedBuffer.Sentinel) < 0);
     }
 
     [Fact]
@@ -214,12 +224,7 @@ public class MaskerTests
         }
     }
 
-    // Every start misalignment 0..31 for small lengths; a few for big ones to keep the test quick.
-    private static IEnumerable<int> Starts(int length) => length <= 256 ? Enumerable.Range(0, 32) : [0, 1, 3, 15, 17, 31];
-
-    private static void AssertUntouched(byte[] before, byte[] after, int start, int length)
-    {
-        Assert.True(before.AsSpan(0, start).SequenceEqual(after.AsSpan(0, start)), "bytes before the range changed");
-        Assert.True(before.AsSpan(start + length).SequenceEqual(after.AsSpan(start + length)), "bytes after the range changed");
-    }
+    // Every distance from a 64-byte boundary for small lengths; a few for big ones to keep the test quick.
+    private static IEnumerable<int> Misalignments(int length) =>
+        length <= 256 ? Enumerable.Range(0, PlacedBuffer.Guard) : [0, 1, 3, 15, 17, 31, 32, 63];
 }

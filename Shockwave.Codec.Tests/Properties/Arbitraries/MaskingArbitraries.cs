@@ -3,8 +3,8 @@ using FsCheck.Fluent;
 
 namespace Shockwave.Codec.Tests.Properties.Arbitraries;
 
-/// <summary>One masking call: payload length, key offset, start misalignment inside a buffer, key, and a seed for the payload bytes.</summary>
-public sealed record MaskCase(int Length, int Offset, int Start, uint Key, int Seed)
+/// <summary>One masking call: payload length, key offset, distance of the buffer from a 64-byte boundary, key, and a seed for the payload bytes.</summary>
+public sealed record MaskCase(int Length, int Offset, int Misalignment, uint Key, int Seed)
 {
     /// <summary>Deterministic payload bytes for this case.</summary>
     public byte[] Payload() => Masking.MaskTestKit.RandomBytes(Length, Seed);
@@ -19,11 +19,11 @@ public static class MaskingArbitraries
     private static readonly Gen<MaskCase> s_maskCase =
         from length in Gen.Choose(0, 1100)
         from offset in Gen.Choose(0, 3)
-        from start in Gen.Choose(0, 31)
+        from misalignment in Gen.Choose(0, 63)
         from high in Gen.Choose(0, 0xFFFF)
         from low in Gen.Choose(0, 0xFFFF)
         from seed in Gen.Choose(0, int.MaxValue)
-        select new MaskCase(length, offset, start, ((uint)high << 16) | (uint)low, seed);
+        select new MaskCase(length, offset, misalignment, ((uint)high << 16) | (uint)low, seed);
 
     public static Arbitrary<MaskCase> MaskCase() => Arb.From(s_maskCase, Shrink);
 
@@ -33,7 +33,7 @@ public static class MaskingArbitraries
         select new ChunkedMaskCase(c, [.. cuts.Order()]),
         chunked => Shrink(chunked.Case).Select(c => new ChunkedMaskCase(c, [.. chunked.Cuts.Where(cut => cut <= c.Length)])));
 
-    // Smaller failing cases are easier to read: shorter payloads, offset 0, aligned start.
+    // Smaller failing cases are easier to read: shorter payloads, offset 0, aligned buffers.
     private static IEnumerable<MaskCase> Shrink(MaskCase c)
     {
         if (c.Length > 0)
@@ -47,9 +47,9 @@ public static class MaskingArbitraries
             yield return c with { Offset = 0 };
         }
 
-        if (c.Start != 0)
+        if (c.Misalignment != 0)
         {
-            yield return c with { Start = 0 };
+            yield return c with { Misalignment = 0 };
         }
     }
 }
