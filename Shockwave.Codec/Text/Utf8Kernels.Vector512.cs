@@ -10,13 +10,13 @@ internal static partial class Utf8Kernels
 {
     /// <summary>
     /// The lookup validator on 64-byte AVX-512BW blocks. Needs <see cref="Avx512BW.IsSupported"/>; buffers shorter
-    /// than two blocks go to <see cref="ValidateVector256"/>.
+    /// than a block and three bytes go to <see cref="ValidateVector256"/>.
     /// </summary>
     /// <returns><see langword="true"/> when the whole buffer is well-formed UTF-8 that ends at a sequence boundary.</returns>
     public static bool ValidateVector512(ReadOnlySpan<byte> data)
     {
         const int Width = 64;
-        if (data.Length < 2 * Width)
+        if (data.Length < MinLength512)
         {
             return ValidateVector256(data);
         }

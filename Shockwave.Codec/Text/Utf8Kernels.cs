@@ -23,17 +23,19 @@ internal static partial class Utf8Kernels
     public static bool Validate(ReadOnlySpan<byte> data)
     {
 #if NET8_0_OR_GREATER
-        if (Vector512.IsHardwareAccelerated && Avx512BW.IsSupported)
+        // Pick by length here rather than through each kernel's own fallback: one call instead of a chain of them
+        // matters for the short messages most WebSocket traffic is made of.
+        if (Vector512.IsHardwareAccelerated && Avx512BW.IsSupported && data.Length >= MinLength512)
         {
             return ValidateVector512(data);
         }
 
-        if (Avx2.IsSupported)
+        if (Avx2.IsSupported && data.Length >= MinLength256)
         {
             return ValidateVector256(data);
         }
 
-        if (Vector128.IsHardwareAccelerated)
+        if (Vector128.IsHardwareAccelerated && data.Length >= MinLength128)
         {
             return ValidateVector128(data);
         }
