@@ -14,6 +14,7 @@ internal static partial class Utf8Kernels
     /// <see cref="Vector128"/>). Buffers shorter than a block and three bytes go to <see cref="ValidateScalar"/>.
     /// </summary>
     /// <returns><see langword="true"/> when the whole buffer is well-formed UTF-8 that ends at a sequence boundary.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining)] // see ValidateVector512
     public static bool ValidateVector128(ReadOnlySpan<byte> data)
     {
         const int Width = 16;
@@ -55,9 +56,13 @@ internal static partial class Utf8Kernels
                 | CheckAt(ref src, i + 3 * Width, b3, prevHigh, prevLow, curHigh);
         }
 
+        // Up to three whole blocks remain; here a branch per block costs little and spares pure ASCII the checks.
         for (; i + Width <= length; i += Width)
         {
-            error |= CheckAt(ref src, i, Vector128.LoadUnsafe(ref src, i), prevHigh, prevLow, curHigh);
+            cur = Vector128.LoadUnsafe(ref src, i);
+            error |= IsAscii(cur)
+                ? SubtractSaturate(Vector128.LoadUnsafe(ref src, i - Width), limits)
+                : CheckAt(ref src, i, cur, prevHigh, prevLow, curHigh);
         }
 
         // Overlapping last block; see ValidateVector512.

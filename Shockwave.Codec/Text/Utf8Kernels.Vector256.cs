@@ -13,6 +13,7 @@ internal static partial class Utf8Kernels
     /// and three bytes go to <see cref="ValidateVector128"/>.
     /// </summary>
     /// <returns><see langword="true"/> when the whole buffer is well-formed UTF-8 that ends at a sequence boundary.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining)] // see ValidateVector512
     public static bool ValidateVector256(ReadOnlySpan<byte> data)
     {
         const int Width = 32;
@@ -59,9 +60,13 @@ internal static partial class Utf8Kernels
                 | CheckAt(ref src, i + 3 * Width, b3, prevHigh, prevLow, curHigh);
         }
 
+        // Up to three whole blocks remain; here a branch per block costs little and spares pure ASCII the checks.
         for (; i + Width <= length; i += Width)
         {
-            error |= CheckAt(ref src, i, Vector256.LoadUnsafe(ref src, i), prevHigh, prevLow, curHigh);
+            cur = Vector256.LoadUnsafe(ref src, i);
+            error |= IsAscii(cur)
+                ? Avx2.SubtractSaturate(Vector256.LoadUnsafe(ref src, i - Width), limits)
+                : CheckAt(ref src, i, cur, prevHigh, prevLow, curHigh);
         }
 
         // The last partial block: check the final 32 bytes again, overlapping. A lane's verdict depends only on it

@@ -48,6 +48,7 @@ internal static partial class Utf8Kernels
     /// against Table 3-7, with no lookup table.
     /// </summary>
     /// <returns><see langword="true"/> when the whole buffer is well-formed UTF-8 that ends at a sequence boundary.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining)] // see ValidateVector512
     public static bool ValidateScalar(ReadOnlySpan<byte> data)
     {
         ref byte src = ref MemoryMarshal.GetReference(data);
