@@ -33,7 +33,9 @@ internal static partial class Utf8Kernels
 
         // The first block: the bytes before index 0 count as zero (ASCII), i.e. a sequence boundary.
         var cur = Vector128.LoadUnsafe(ref src);
-        var error = Check(cur, ShiftInZero1(cur), ShiftInZero2(cur), ShiftInZero3(cur), prevHigh, prevLow, curHigh);
+        var error = IsAscii(cur)
+            ? default
+            : Check(cur, ShiftInZero1(cur), ShiftInZero2(cur), ShiftInZero3(cur), prevHigh, prevLow, curHigh);
 
         // Four blocks per step and one branch; see ValidateVector512.
         nuint i = Width;
@@ -56,7 +58,8 @@ internal static partial class Utf8Kernels
                 | CheckAt(ref src, i + 3 * Width, b3, prevHigh, prevLow, curHigh);
         }
 
-        // Up to three whole blocks remain; here a branch per block costs little and spares pure ASCII the checks.
+        // Up to three whole blocks remain: a branch per block costs little here and spares ASCII the checks. An ASCII
+        // block is wrong only if the block before it ended inside a sequence.
         for (; i + Width <= length; i += Width)
         {
             cur = Vector128.LoadUnsafe(ref src, i);
@@ -65,16 +68,18 @@ internal static partial class Utf8Kernels
                 : CheckAt(ref src, i, cur, prevHigh, prevLow, curHigh);
         }
 
-        // Overlapping last block; see ValidateVector512.
-        nuint last = length - Width;
-        cur = Vector128.LoadUnsafe(ref src, last);
+        // The last partial block, overlapping; see ValidateVector256.
         if (i < length)
         {
-            error |= CheckAt(ref src, last, cur, prevHigh, prevLow, curHigh);
+            nuint last = length - Width;
+            cur = Vector128.LoadUnsafe(ref src, last);
+            error |= IsAscii(cur)
+                ? SubtractSaturate(Vector128.LoadUnsafe(ref src, i - Width), limits)
+                : CheckAt(ref src, last, cur, prevHigh, prevLow, curHigh);
         }
 
         // A buffer that ends inside a sequence is not complete UTF-8.
-        error |= SubtractSaturate(cur, limits);
+        error |= SubtractSaturate(Vector128.LoadUnsafe(ref src, length - Width), limits);
         return error == Vector128<byte>.Zero;
     }
 

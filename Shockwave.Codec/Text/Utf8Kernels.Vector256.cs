@@ -34,9 +34,13 @@ internal static partial class Utf8Kernels
         // The first block has no bytes before it; they count as zero (ASCII), i.e. a sequence boundary: shift zero in
         // across the lane boundary (vperm2i128 + vpalignr).
         var cur = Vector256.LoadUnsafe(ref src);
-        var carry = Avx2.Permute2x128(Vector256<byte>.Zero, cur, 0x21);
-        var error = Check(cur, Avx2.AlignRight(cur, carry, 15), Avx2.AlignRight(cur, carry, 14),
-            Avx2.AlignRight(cur, carry, 13), prevHigh, prevLow, curHigh);
+        Vector256<byte> error = default;
+        if (!IsAscii(cur))
+        {
+            var carry = Avx2.Permute2x128(Vector256<byte>.Zero, cur, 0x21);
+            error = Check(cur, Avx2.AlignRight(cur, carry, 15), Avx2.AlignRight(cur, carry, 14),
+                Avx2.AlignRight(cur, carry, 13), prevHigh, prevLow, curHigh);
+        }
 
         // Four blocks per step and one branch: an all-ASCII group is skipped; any other group is checked whole.
         // Branching per block would mispredict on mixed text (JSON with an accented name every hundred bytes).
@@ -60,7 +64,8 @@ internal static partial class Utf8Kernels
                 | CheckAt(ref src, i + 3 * Width, b3, prevHigh, prevLow, curHigh);
         }
 
-        // Up to three whole blocks remain; here a branch per block costs little and spares pure ASCII the checks.
+        // Up to three whole blocks remain: a branch per block costs little here and spares ASCII the checks. An ASCII
+        // block is wrong only if the block before it ended inside a sequence.
         for (; i + Width <= length; i += Width)
         {
             cur = Vector256.LoadUnsafe(ref src, i);
@@ -70,16 +75,19 @@ internal static partial class Utf8Kernels
         }
 
         // The last partial block: check the final 32 bytes again, overlapping. A lane's verdict depends only on it
-        // and the three bytes before it, so checking a byte twice is harmless.
-        nuint last = length - Width;
-        cur = Vector256.LoadUnsafe(ref src, last);
+        // and the three bytes before it, so checking a byte twice is harmless. If it is ASCII, only a sequence left
+        // open before the first unchecked byte can be wrong.
         if (i < length)
         {
-            error |= CheckAt(ref src, last, cur, prevHigh, prevLow, curHigh);
+            nuint last = length - Width;
+            cur = Vector256.LoadUnsafe(ref src, last);
+            error |= IsAscii(cur)
+                ? Avx2.SubtractSaturate(Vector256.LoadUnsafe(ref src, i - Width), limits)
+                : CheckAt(ref src, last, cur, prevHigh, prevLow, curHigh);
         }
 
         // A buffer that ends inside a sequence is not complete UTF-8.
-        error |= Avx2.SubtractSaturate(cur, limits);
+        error |= Avx2.SubtractSaturate(Vector256.LoadUnsafe(ref src, length - Width), limits);
         return error == Vector256<byte>.Zero;
     }
 

@@ -37,9 +37,13 @@ internal static partial class Utf8Kernels
         // The first block has no bytes before it; they count as zero (ASCII), i.e. a sequence boundary. valignq moves
         // every 128-bit lane up one (lane 0 becomes zero), then vpalignr takes the last bytes of the lane below.
         var cur = Vector512.LoadUnsafe(ref src);
-        var carry = Avx512F.AlignRight64(cur.AsUInt64(), Vector512<ulong>.Zero, 6).AsByte();
-        var error = Check(cur, Avx512BW.AlignRight(cur, carry, 15), Avx512BW.AlignRight(cur, carry, 14),
-            Avx512BW.AlignRight(cur, carry, 13), prevHigh, prevLow, curHigh);
+        Vector512<byte> error = default;
+        if (!IsAscii(cur))
+        {
+            var carry = Avx512F.AlignRight64(cur.AsUInt64(), Vector512<ulong>.Zero, 6).AsByte();
+            error = Check(cur, Avx512BW.AlignRight(cur, carry, 15), Avx512BW.AlignRight(cur, carry, 14),
+                Avx512BW.AlignRight(cur, carry, 13), prevHigh, prevLow, curHigh);
+        }
 
         // Four blocks per step and one branch: an all-ASCII group is skipped; any other group is checked whole.
         // Branching per block would mispredict on mixed text (JSON with an accented name every hundred bytes).
@@ -63,7 +67,8 @@ internal static partial class Utf8Kernels
                 | CheckAt(ref src, i + 3 * Width, b3, prevHigh, prevLow, curHigh);
         }
 
-        // Up to three whole blocks remain; here a branch per block costs little and spares pure ASCII the checks.
+        // Up to three whole blocks remain: a branch per block costs little here and spares ASCII the checks. An ASCII
+        // block is wrong only if the block before it ended inside a sequence.
         for (; i + Width <= length; i += Width)
         {
             cur = Vector512.LoadUnsafe(ref src, i);
@@ -72,17 +77,18 @@ internal static partial class Utf8Kernels
                 : CheckAt(ref src, i, cur, prevHigh, prevLow, curHigh);
         }
 
-        // The last partial block: check the final 64 bytes again, overlapping. A lane's verdict depends only on it
-        // and the three bytes before it, so checking a byte twice is harmless.
-        nuint last = length - Width;
-        cur = Vector512.LoadUnsafe(ref src, last);
+        // The last partial block: check the final 64 bytes again, overlapping (see ValidateVector256).
         if (i < length)
         {
-            error |= CheckAt(ref src, last, cur, prevHigh, prevLow, curHigh);
+            nuint last = length - Width;
+            cur = Vector512.LoadUnsafe(ref src, last);
+            error |= IsAscii(cur)
+                ? Avx512BW.SubtractSaturate(Vector512.LoadUnsafe(ref src, i - Width), limits)
+                : CheckAt(ref src, last, cur, prevHigh, prevLow, curHigh);
         }
 
         // A buffer that ends inside a sequence is not complete UTF-8.
-        error |= Avx512BW.SubtractSaturate(cur, limits);
+        error |= Avx512BW.SubtractSaturate(Vector512.LoadUnsafe(ref src, length - Width), limits);
         return error == Vector512<byte>.Zero;
     }
 
