@@ -92,7 +92,8 @@ internal static partial class Utf8Kernels
     }
 
     /// <summary>Check of the block at <paramref name="index"/> (at least 3), with the bytes before it as unaligned
-    /// loads.</summary>
+    /// loads rather than vperm2i128 + 3 vpalignr from the previous block: as fast here (measured), simpler, and the
+    /// shuffle ports stay free for the three lookups.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<byte> CheckAt(ref byte src, nuint index, Vector256<byte> cur,
         Vector256<byte> prevHigh, Vector256<byte> prevLow, Vector256<byte> curHigh) =>
