@@ -70,6 +70,32 @@ internal static partial class Utf8Kernels
                 continue;
             }
 
+            // Two-byte sequences (Latin accents, Greek, Cyrillic, Hebrew, Arabic) are the commonest: C2..DF 80..BF,
+            // with no narrowed range, so they skip the general classification.
+            if ((uint)(lead - 0xC2) <= 0xDF - 0xC2)
+            {
+                if (i + 1 >= length || !IsContinuation(Unsafe.Add(ref src, i + 1)))
+                {
+                    return false;
+                }
+
+                i += 2;
+                continue;
+            }
+
+            // Likewise three-byte sequences with no narrowed range (E1..EC, EE..EF: most of the BMP, CJK included).
+            if ((uint)(lead - 0xE1) <= 0xEF - 0xE1 && lead != 0xED)
+            {
+                if (i + 2 >= length || !IsContinuation(Unsafe.Add(ref src, i + 1))
+                    || !IsContinuation(Unsafe.Add(ref src, i + 2)))
+                {
+                    return false;
+                }
+
+                i += 3;
+                continue;
+            }
+
             int needed = ClassifyLead(lead, out byte lower, out byte upper);
             if (needed <= 0 || needed >= length - i)
             {
