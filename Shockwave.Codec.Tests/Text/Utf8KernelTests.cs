@@ -1,4 +1,5 @@
 using System.Text;
+using Shockwave.Codec.Tests.Infrastructure;
 using Xunit;
 
 namespace Shockwave.Codec.Tests.Text;
@@ -89,6 +90,29 @@ public class Utf8KernelTests
         {
             byte[] prefix = text.AsSpan(0, length).ToArray();
             AssertAllKernels(Utf8Reference.IsValidNoThrow(prefix), prefix);
+        }
+    }
+
+    [Fact]
+    public void Kernels_never_read_outside_the_span()
+    {
+        // The span touches an inaccessible page before it, then one after it: a stray read crashes the run.
+        using var memory = new GuardedMemory(2048);
+        byte[] ascii = Enumerable.Repeat((byte)'a', 1100).ToArray();
+        foreach (byte[] source in new[] { MixedText(1100), ascii })
+        {
+            for (int length = 0; length <= source.Length; length++)
+            {
+                ReadOnlySpan<byte> data = source.AsSpan(0, length);
+                bool expected = Utf8Kernels.ValidateScalar(data);
+                foreach (var (name, validate) in Utf8KernelCatalog.All)
+                {
+                    data.CopyTo(memory.AtStart(length));
+                    Assert.True(validate(memory.AtStart(length)) == expected, $"{name}, {length} bytes at the start");
+                    data.CopyTo(memory.AtEnd(length));
+                    Assert.True(validate(memory.AtEnd(length)) == expected, $"{name}, {length} bytes at the end");
+                }
+            }
         }
     }
 

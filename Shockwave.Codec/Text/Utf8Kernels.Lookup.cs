@@ -29,6 +29,12 @@ internal static partial class Utf8Kernels
     private const byte Overlong4OrTooLarge = 0x40; // prev F0 or F5..FF, cur 80..8F: overlong 4-byte, or above U+10FFFF
     private const byte TwoContinuations = 0x80;    // prev and cur both 10xxxxxx: cur must be a third or fourth byte
 
+    // A vector kernel needs one whole block plus three bytes: the last block is loaded overlapping the one before,
+    // and the three bytes before it are loaded as they are, so it must start at index 3 or later.
+    private const int MinLength128 = 16 + 3;
+    private const int MinLength256 = 32 + 3;
+    private const int MinLength512 = 64 + 3;
+
     // Classes that do not depend on prev's low nibble.
     private const byte AnyLow = TooShort | TooLong | TwoContinuations;
 

@@ -11,13 +11,14 @@ internal static partial class Utf8Kernels
 {
     /// <summary>
     /// The lookup validator on 16-byte blocks (SSSE3 or AdvSimd; correct, if slow, on any other
-    /// <see cref="Vector128"/>). Buffers shorter than two blocks go to <see cref="ValidateScalar"/>.
+    /// <see cref="Vector128"/>). Buffers shorter than a block and three bytes go to <see cref="ValidateScalar"/>.
     /// </summary>
     /// <returns><see langword="true"/> when the whole buffer is well-formed UTF-8 that ends at a sequence boundary.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining)] // see ValidateVector512
     public static bool ValidateVector128(ReadOnlySpan<byte> data)
     {
         const int Width = 16;
-        if (data.Length < 2 * Width)
+        if (data.Length < MinLength128)
         {
             return ValidateScalar(data);
         }
@@ -30,56 +31,65 @@ internal static partial class Utf8Kernels
         var curHigh = Vector128.Create(CurHighTable);
         var limits = Vector128.Create(IncompleteLimits.Slice(IncompleteLimits.Length - Width));
 
-        Vector128<byte> error = default;
-        Vector128<byte> incomplete = default;
-
         // The first block: the bytes before index 0 count as zero (ASCII), i.e. a sequence boundary.
         var cur = Vector128.LoadUnsafe(ref src);
-        if (!IsAscii(cur))
-        {
-            error = Check(cur, ShiftInZero1(cur), ShiftInZero2(cur), ShiftInZero3(cur), prevHigh, prevLow, curHigh);
-            incomplete = SubtractSaturate(cur, limits);
-        }
+        var error = IsAscii(cur)
+            ? default
+            : Check(cur, ShiftInZero1(cur), ShiftInZero2(cur), ShiftInZero3(cur), prevHigh, prevLow, curHigh);
 
-        nuint lastBlock = length - Width;
+        // Four blocks per step and one branch; see ValidateVector512.
         nuint i = Width;
-        while (i <= lastBlock)
+        for (; i + 4 * Width <= length; i += 4 * Width)
         {
-            cur = Vector128.LoadUnsafe(ref src, i);
-            if (IsAscii(cur))
+            var b0 = Vector128.LoadUnsafe(ref src, i);
+            var b1 = Vector128.LoadUnsafe(ref src, i + Width);
+            var b2 = Vector128.LoadUnsafe(ref src, i + 2 * Width);
+            var b3 = Vector128.LoadUnsafe(ref src, i + 3 * Width);
+            if (IsAscii(b0 | b1 | b2 | b3))
             {
-                // Valid on its own; an error only if the block before ended inside a sequence.
-                error |= incomplete;
-                incomplete = default;
-                i += Width;
-                while (i + 4 * Width <= length && IsAscii(
-                    Vector128.LoadUnsafe(ref src, i) | Vector128.LoadUnsafe(ref src, i + Width) |
-                    Vector128.LoadUnsafe(ref src, i + 2 * Width) | Vector128.LoadUnsafe(ref src, i + 3 * Width)))
-                {
-                    i += 4 * Width;
-                }
-
+                // ASCII is valid on its own; it is an error only after a block that ended inside a sequence.
+                error |= SubtractSaturate(Vector128.LoadUnsafe(ref src, i - Width), limits);
                 continue;
             }
 
-            error |= Check(cur, Vector128.LoadUnsafe(ref src, i - 1), Vector128.LoadUnsafe(ref src, i - 2),
-                Vector128.LoadUnsafe(ref src, i - 3), prevHigh, prevLow, curHigh);
-            incomplete = SubtractSaturate(cur, limits);
-            i += Width;
+            error |= CheckAt(ref src, i, b0, prevHigh, prevLow, curHigh)
+                | CheckAt(ref src, i + Width, b1, prevHigh, prevLow, curHigh)
+                | CheckAt(ref src, i + 2 * Width, b2, prevHigh, prevLow, curHigh)
+                | CheckAt(ref src, i + 3 * Width, b3, prevHigh, prevLow, curHigh);
         }
 
+        // Up to three whole blocks remain: a branch per block costs little here and spares ASCII the checks. An ASCII
+        // block is wrong only if the block before it ended inside a sequence.
+        for (; i + Width <= length; i += Width)
+        {
+            cur = Vector128.LoadUnsafe(ref src, i);
+            error |= IsAscii(cur)
+                ? SubtractSaturate(Vector128.LoadUnsafe(ref src, i - Width), limits)
+                : CheckAt(ref src, i, cur, prevHigh, prevLow, curHigh);
+        }
+
+        // The last partial block, overlapping; see ValidateVector256.
         if (i < length)
         {
-            // Overlapping last block; see ValidateVector256.
-            cur = Vector128.LoadUnsafe(ref src, lastBlock);
-            error |= Check(cur, Vector128.LoadUnsafe(ref src, lastBlock - 1), Vector128.LoadUnsafe(ref src, lastBlock - 2),
-                Vector128.LoadUnsafe(ref src, lastBlock - 3), prevHigh, prevLow, curHigh);
-            incomplete = SubtractSaturate(cur, limits);
+            nuint last = length - Width;
+            cur = Vector128.LoadUnsafe(ref src, last);
+            error |= IsAscii(cur)
+                ? SubtractSaturate(Vector128.LoadUnsafe(ref src, i - Width), limits)
+                : CheckAt(ref src, last, cur, prevHigh, prevLow, curHigh);
         }
 
-        error |= incomplete;
+        // A buffer that ends inside a sequence is not complete UTF-8.
+        error |= SubtractSaturate(Vector128.LoadUnsafe(ref src, length - Width), limits);
         return error == Vector128<byte>.Zero;
     }
+
+    /// <summary>Check of the block at <paramref name="index"/> (at least 3), with the bytes before it as unaligned
+    /// loads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> CheckAt(ref byte src, nuint index, Vector128<byte> cur,
+        Vector128<byte> prevHigh, Vector128<byte> prevLow, Vector128<byte> curHigh) =>
+        Check(cur, Vector128.LoadUnsafe(ref src, index - 1), Vector128.LoadUnsafe(ref src, index - 2),
+            Vector128.LoadUnsafe(ref src, index - 3), prevHigh, prevLow, curHigh);
 
     /// <summary>Non-zero lanes where <paramref name="cur"/>, given the three bytes before it, breaks Table 3-7.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -23,17 +23,19 @@ internal static partial class Utf8Kernels
     public static bool Validate(ReadOnlySpan<byte> data)
     {
 #if NET8_0_OR_GREATER
-        if (Vector512.IsHardwareAccelerated && Avx512BW.IsSupported)
+        // Pick by length here rather than through each kernel's own fallback: one call instead of a chain of them
+        // matters for the short messages most WebSocket traffic is made of.
+        if (Vector512.IsHardwareAccelerated && Avx512BW.IsSupported && data.Length >= MinLength512)
         {
             return ValidateVector512(data);
         }
 
-        if (Avx2.IsSupported)
+        if (Avx2.IsSupported && data.Length >= MinLength256)
         {
             return ValidateVector256(data);
         }
 
-        if (Vector128.IsHardwareAccelerated)
+        if (Vector128.IsHardwareAccelerated && data.Length >= MinLength128)
         {
             return ValidateVector128(data);
         }
@@ -46,6 +48,7 @@ internal static partial class Utf8Kernels
     /// against Table 3-7, with no lookup table.
     /// </summary>
     /// <returns><see langword="true"/> when the whole buffer is well-formed UTF-8 that ends at a sequence boundary.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining)] // see ValidateVector512
     public static bool ValidateScalar(ReadOnlySpan<byte> data)
     {
         ref byte src = ref MemoryMarshal.GetReference(data);
@@ -64,6 +67,32 @@ internal static partial class Utf8Kernels
                     i += sizeof(ulong);
                 }
 
+                continue;
+            }
+
+            // Two-byte sequences (Latin accents, Greek, Cyrillic, Hebrew, Arabic) are the commonest: C2..DF 80..BF,
+            // with no narrowed range, so they skip the general classification.
+            if ((uint)(lead - 0xC2) <= 0xDF - 0xC2)
+            {
+                if (i + 1 >= length || !IsContinuation(Unsafe.Add(ref src, i + 1)))
+                {
+                    return false;
+                }
+
+                i += 2;
+                continue;
+            }
+
+            // Likewise three-byte sequences with no narrowed range (E1..EC, EE..EF: most of the BMP, CJK included).
+            if ((uint)(lead - 0xE1) <= 0xEF - 0xE1 && lead != 0xED)
+            {
+                if (i + 2 >= length || !IsContinuation(Unsafe.Add(ref src, i + 1))
+                    || !IsContinuation(Unsafe.Add(ref src, i + 2)))
+                {
+                    return false;
+                }
+
+                i += 3;
                 continue;
             }
 
