@@ -163,7 +163,7 @@ public sealed partial class MessageConnection
                 _encoder.WriteEmptyClose(rented, out written);
             }
 
-            _transport.Write(rented.AsSpan(0, written));
+            WriteTransport(rented.AsSpan(0, written));
         }
         finally
         {
@@ -209,8 +209,9 @@ public sealed partial class MessageConnection
             {
                 SendClose(decoded.CloseStatus);
             }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            catch (WebSocketException)
             {
+                // As in the asynchronous twin: the peer may already have closed the transport.
             }
         }
 
@@ -246,11 +247,12 @@ public sealed partial class MessageConnection
             if (!_encoder.IsCloseSent)
             {
                 _encoder.WriteClose(status, reason, rented, out int written);
-                _transport.Write(rented.AsSpan(0, written));
+                WriteTransport(rented.AsSpan(0, written));
             }
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        catch (WebSocketException)
         {
+            // Best effort: the peer that sent garbage may not be reading.
         }
         finally
         {
