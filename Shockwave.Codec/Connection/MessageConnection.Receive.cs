@@ -44,7 +44,10 @@ public sealed partial class MessageConnection
     /// several parts, the last with <see cref="MessageReadResult.EndOfMessage"/>. Large payloads are read from the
     /// transport straight into <paramref name="buffer"/> and unmasked there, without a copy.
     /// </summary>
-    /// <param name="buffer">Where the payload goes.</param>
+    /// <param name="buffer">
+    /// Where the payload goes. An empty buffer waits until the next payload bytes (or a close) have arrived and
+    /// returns a count of 0 without taking any of them, so an idle reader can wait holding no buffer.
+    /// </param>
     /// <param name="cancellationToken">Cancels the read; a cancelled read aborts the connection, as the stream is left mid-frame.</param>
     /// <returns>How many bytes arrived, their message type, and whether the message ended. A result of type
     /// <see cref="WebSocketMessageType.Close"/> means the peer closed: the close was answered and <see cref="CloseStatus"/> set.</returns>
