@@ -18,7 +18,17 @@ public sealed partial class MessageConnection
     /// <exception cref="ArgumentException">The status may not be sent, or the reason is too long.</exception>
     public async ValueTask CloseAsync(WebSocketCloseStatus status, string? reason, CancellationToken cancellationToken = default)
     {
-        await CloseOutputAsync(status, reason, cancellationToken).ConfigureAwait(false);
+        ValidateClose(status, reason);
+        try
+        {
+            await SendCloseAsync(status, reason, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Abort();
+            throw;
+        }
+
         if (State != WebSocketState.CloseSent)
         {
             Finish();
@@ -58,10 +68,16 @@ public sealed partial class MessageConnection
                 }
             }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            // The peer never answered within the close timeout: give up on it.
+            // The peer never answered within the close timeout, or the caller stopped waiting: give up on it either
+            // way (a reader waiting for the reply ends too).
             Abort();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
             return;
         }
         catch (Exception ex) when (ex is WebSocketException or WebSocketProtocolException)
@@ -84,17 +100,22 @@ public sealed partial class MessageConnection
     /// <exception cref="ArgumentException">The status may not be sent, or the reason is too long.</exception>
     public async ValueTask CloseOutputAsync(WebSocketCloseStatus status, string? reason, CancellationToken cancellationToken = default)
     {
+        ValidateClose(status, reason);
+        await SendCloseAsync(status, reason, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void ValidateClose(WebSocketCloseStatus status, string? reason)
+    {
         if (!CloseFrame.IsValidStatusCode((int)status))
         {
             ThrowHelper.ThrowArgument(ExceptionArgument.statusCode, "This close status code may not be sent in a close frame (RFC 6455 §7.4).");
         }
 
+        // A lone surrogate throws EncoderFallbackException, an ArgumentException, from the strict encoding.
         if (reason is not null && StrictUtf8.GetByteCount(reason.AsSpan()) > CloseFrame.MaxReasonLength)
         {
             ThrowHelper.ThrowArgument(ExceptionArgument.reason, "A close reason must be at most 123 bytes of UTF-8.");
         }
-
-        await SendCloseAsync(status, reason, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask SendCloseAsync(WebSocketCloseStatus? status, string? reason, CancellationToken cancellationToken)
@@ -163,7 +184,7 @@ public sealed partial class MessageConnection
                 _encoder.WriteEmptyClose(rented, out written);
             }
 
-            _transport.Write(rented.AsSpan(0, written));
+            WriteTransport(rented.AsSpan(0, written));
         }
         finally
         {
@@ -209,8 +230,9 @@ public sealed partial class MessageConnection
             {
                 SendClose(decoded.CloseStatus);
             }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            catch (WebSocketException)
             {
+                // As in the asynchronous twin: the peer may already have closed the transport.
             }
         }
 
@@ -246,11 +268,12 @@ public sealed partial class MessageConnection
             if (!_encoder.IsCloseSent)
             {
                 _encoder.WriteClose(status, reason, rented, out int written);
-                _transport.Write(rented.AsSpan(0, written));
+                WriteTransport(rented.AsSpan(0, written));
             }
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        catch (WebSocketException)
         {
+            // Best effort: the peer that sent garbage may not be reading.
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 
 namespace Shockwave.Codec;
 
@@ -9,12 +10,15 @@ public sealed partial class MessageConnection
     /// <returns>The message; <see cref="WebSocketMessage.IsClose"/> when the peer closed instead.</returns>
     /// <exception cref="WebSocketProtocolException">The peer broke the protocol.</exception>
     /// <exception cref="WebSocketException">The transport failed or the connection is closed.</exception>
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
     public async ValueTask<WebSocketMessage> ReadMessageAsync(CancellationToken cancellationToken = default)
     {
         PooledMessage pooled = await ReadPooledMessageAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return new WebSocketMessage(pooled.MessageType, pooled.IsClose ? [] : pooled.Memory.ToArray());
+            return new WebSocketMessage(pooled.MessageType, pooled.Length == 0 ? [] : pooled.Memory.ToArray());
         }
         finally
         {
@@ -30,9 +34,20 @@ public sealed partial class MessageConnection
     /// <returns>The message, to be disposed exactly once; <see cref="PooledMessage.IsClose"/> when the peer closed instead.</returns>
     /// <exception cref="WebSocketProtocolException">The peer broke the protocol.</exception>
     /// <exception cref="WebSocketException">The transport failed or the connection is closed.</exception>
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
     public async ValueTask<PooledMessage> ReadPooledMessageAsync(CancellationToken cancellationToken = default)
     {
-        byte[] assembly = _pool.Rent(BufferSizeClass.Smallest);
+        // Wait for the message's first bytes with an empty buffer, so that a connection idling in this call holds
+        // no buffer at all; the first frame then tells how much to rent.
+        MessageReadResult first = await ReadMessageIntoAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        if (first.MessageType == WebSocketMessageType.Close || first.EndOfMessage)
+        {
+            return new PooledMessage(first.MessageType, null, 0, null);
+        }
+
+        byte[] assembly = _pool.Rent(FirstAssemblySize());
         int length = 0;
         try
         {
@@ -45,12 +60,6 @@ public sealed partial class MessageConnection
 
                 MessageReadResult read = await ReadMessageIntoAsync(assembly.AsMemory(length), cancellationToken).ConfigureAwait(false);
                 length += read.Count;
-                if (read.MessageType == WebSocketMessageType.Close)
-                {
-                    _pool.Return(assembly);
-                    return new PooledMessage(WebSocketMessageType.Close, null, 0, null);
-                }
-
                 if (read.EndOfMessage)
                 {
                     return new PooledMessage(read.MessageType, assembly, length, _pool);
@@ -71,7 +80,13 @@ public sealed partial class MessageConnection
     /// <exception cref="NotSupportedException">The transport is a pipe.</exception>
     public WebSocketMessage ReadMessage()
     {
-        byte[] assembly = _pool.Rent(BufferSizeClass.Smallest);
+        MessageReadResult first = ReadMessageInto(Span<byte>.Empty);
+        if (first.MessageType == WebSocketMessageType.Close || first.EndOfMessage)
+        {
+            return new WebSocketMessage(first.MessageType, []);
+        }
+
+        byte[] assembly = _pool.Rent(FirstAssemblySize());
         int length = 0;
         try
         {
@@ -84,11 +99,6 @@ public sealed partial class MessageConnection
 
                 MessageReadResult read = ReadMessageInto(assembly.AsSpan(length));
                 length += read.Count;
-                if (read.MessageType == WebSocketMessageType.Close)
-                {
-                    return new WebSocketMessage(WebSocketMessageType.Close, []);
-                }
-
                 if (read.EndOfMessage)
                 {
                     return new WebSocketMessage(read.MessageType, assembly.AsSpan(0, length).ToArray());
@@ -100,6 +110,10 @@ public sealed partial class MessageConnection
             _pool.Return(assembly);
         }
     }
+
+    // The first frame's payload (what is decoded and what is still to come) sizes the first rent.
+    private int FirstAssemblySize() =>
+        BufferSizeClass.For(Math.Min(Math.Min((long)_pendingLength + _decoder.PayloadRemaining, _options.MaxMessageSize), int.MaxValue - 4096));
 
     private byte[] Grow(byte[] assembly, int length)
     {

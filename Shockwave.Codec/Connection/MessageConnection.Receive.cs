@@ -27,6 +27,9 @@ public sealed partial class MessageConnection
 
     private int _readInProgress;
 
+    /// <summary>The length of the receive buffer now held (0 while none is), for tests of the size classes.</summary>
+    internal int ReceiveBufferCapacity => Volatile.Read(ref _receiveBuffer)?.Length ?? 0;
+
     private enum Step
     {
         Delivered,
@@ -41,7 +44,10 @@ public sealed partial class MessageConnection
     /// several parts, the last with <see cref="MessageReadResult.EndOfMessage"/>. Large payloads are read from the
     /// transport straight into <paramref name="buffer"/> and unmasked there, without a copy.
     /// </summary>
-    /// <param name="buffer">Where the payload goes.</param>
+    /// <param name="buffer">
+    /// Where the payload goes. An empty buffer waits until the next payload bytes (or a close) have arrived and
+    /// returns a count of 0 without taking any of them, so an idle reader can wait holding no buffer.
+    /// </param>
     /// <param name="cancellationToken">Cancels the read; a cancelled read aborts the connection, as the stream is left mid-frame.</param>
     /// <returns>How many bytes arrived, their message type, and whether the message ended. A result of type
     /// <see cref="WebSocketMessageType.Close"/> means the peer closed: the close was answered and <see cref="CloseStatus"/> set.</returns>
@@ -89,14 +95,17 @@ public sealed partial class MessageConnection
                 }
             }
         }
-        catch (Exception ex) when (ex is not WebSocketException && ex is not WebSocketProtocolException && ex is not OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            throw OnTransportFailure(ex);
-        }
-        catch (OperationCanceledException)
-        {
+            // The caller gave up mid-read: the stream may be left inside a frame, so the connection cannot go on.
             Abort();
             throw;
+        }
+        catch (Exception ex) when (ex is not WebSocketException && ex is not WebSocketProtocolException)
+        {
+            // Anything else, a cancellation the caller did not ask for included (our own close cancels a transport
+            // we do not own), is the transport failing.
+            throw OnTransportFailure(ex);
         }
         finally
         {
@@ -229,6 +238,9 @@ public sealed partial class MessageConnection
         return true;
     }
 
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
         if (_receiveStart == _receiveEnd && _transport.CanWaitWithoutBuffer && !_decoder.IsMessageInProgress && _decoder.PayloadRemaining == 0)
@@ -256,6 +268,9 @@ public sealed partial class MessageConnection
         AfterFill(read);
     }
 
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
     private async ValueTask<int> ReadTransportAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
         int read = await _transport.ReadAsync(destination, cancellationToken).ConfigureAwait(false);

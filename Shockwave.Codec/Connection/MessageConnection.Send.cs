@@ -97,15 +97,15 @@ public sealed partial class MessageConnection
                 if (frameLength <= rented.Length)
                 {
                     _encoder.WriteMessage(messageType, payload, rented, out int written);
-                    _transport.Write(rented.AsSpan(0, written));
+                    WriteTransport(rented.AsSpan(0, written));
                     return;
                 }
 
                 _encoder.WriteFragmentHeader(messageType, payload.Length, true, rented, out int headerLength, out uint maskKey);
-                _transport.Write(rented.AsSpan(0, headerLength));
+                WriteTransport(rented.AsSpan(0, headerLength));
                 if (_encoder.Role == WebSocketRole.Server)
                 {
-                    _transport.Write(payload);
+                    WriteTransport(payload);
                     return;
                 }
 
@@ -113,17 +113,13 @@ public sealed partial class MessageConnection
                 {
                     ReadOnlySpan<byte> chunk = payload.Slice(offset, Math.Min(MaskChunkSize, payload.Length - offset));
                     Masker.Apply(chunk, rented, maskKey, offset & 3);
-                    _transport.Write(rented.AsSpan(0, chunk.Length));
+                    WriteTransport(rented.AsSpan(0, chunk.Length));
                 }
             }
             finally
             {
                 _pool.Return(rented);
             }
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
-        {
-            throw OnTransportFailure(ex);
         }
         finally
         {
@@ -237,7 +233,7 @@ public sealed partial class MessageConnection
 
             ThrowIfCannotSend();
             int written = WriteControlFrame(opcode, payload, rented);
-            _transport.Write(rented.AsSpan(0, written));
+            WriteTransport(rented.AsSpan(0, written));
         }
         finally
         {
@@ -261,38 +257,57 @@ public sealed partial class MessageConnection
         return written;
     }
 
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
     private async ValueTask WriteTransportAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         try
         {
             await _transport.WriteAsync(data, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw OnTransportFailure(ex);
-        }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Part of a frame may be out: the stream can no longer be trusted.
             Abort();
             throw;
         }
+        catch (Exception ex) when (ex is not WebSocketException)
+        {
+            throw OnTransportFailure(ex);
+        }
     }
 
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
     private async ValueTask WriteTransportAsync(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         try
         {
             await _transport.WriteAsync(header, payload, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw OnTransportFailure(ex);
-        }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             Abort();
             throw;
+        }
+        catch (Exception ex) when (ex is not WebSocketException)
+        {
+            throw OnTransportFailure(ex);
+        }
+    }
+
+    // The blocking twin: any exception from the transport, whatever its type, leaves the stream in an unknown state.
+    private void WriteTransport(ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            _transport.Write(data);
+        }
+        catch (Exception ex) when (ex is not WebSocketException)
+        {
+            throw OnTransportFailure(ex);
         }
     }
 

@@ -1,20 +1,29 @@
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Shockwave.Codec;
 
 /// <summary>A <see cref="Stream"/> as a transport: reads land straight in the connection's receive buffer.</summary>
-internal sealed class StreamTransport : Transport
+/// <remarks>
+/// Closing disposes a stream the connection owns, which ends any pending operation on it. A stream it does not own
+/// stays open for its owner, so closing cancels our pending asynchronous operations through a token instead (a
+/// blocking <see cref="Stream.Read(byte[], int, int)"/> cannot be interrupted that way; it ends when the owner closes
+/// the stream).
+/// </remarks>
+internal sealed partial class StreamTransport : Transport
 {
     private readonly Stream _stream;
     private readonly bool _ownsStream;
     private readonly bool _zeroByteReads;
+    private readonly CancellationTokenSource? _closeSource;
     private int _closed;
 
     public StreamTransport(Stream stream, bool ownsStream, bool? useZeroByteReads)
     {
         _stream = stream;
         _ownsStream = ownsStream;
+        _closeSource = ownsStream ? null : new CancellationTokenSource();
 
         // Sockets and TLS streams wait on a zero-byte read without consuming anything; an arbitrary stream may
         // instead return 0 at once, which would read as end of stream, so it must be asked for explicitly.
@@ -25,97 +34,98 @@ internal sealed class StreamTransport : Transport
 
     public override bool SupportsSynchronousIO => true;
 
-#if NETSTANDARD2_0
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+        _closeSource is null ? ReadCoreAsync(buffer, cancellationToken) : ReadUnownedAsync(buffer, cancellationToken);
+
+    public override ValueTask WaitForDataAsync(CancellationToken cancellationToken) =>
+        _closeSource is null ? WaitCoreAsync(cancellationToken) : WaitUnownedAsync(cancellationToken);
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) =>
+        _closeSource is null ? WriteCoreAsync(buffer, cancellationToken) : WriteUnownedAsync(buffer, cancellationToken);
+
+    public override void Close()
     {
-        if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(buffer, out ArraySegment<byte> segment))
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
         {
-            return new ValueTask<int>(_stream.ReadAsync(segment.Array!, segment.Offset, segment.Count, cancellationToken));
+            return;
         }
 
-        throw new NotSupportedException("Only array-backed buffers are supported on netstandard2.0.");
-    }
+        if (_closeSource is not null)
+        {
+            try
+            {
+                _closeSource.Cancel();
+            }
+            catch (AggregateException)
+            {
+                // A stream's cancellation callback failed; the operations are cancelled all the same.
+            }
 
-    public override int Read(Span<byte> buffer)
-    {
-        byte[] array = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
+            return;
+        }
+
         try
         {
-            int read = _stream.Read(array, 0, buffer.Length);
-            array.AsSpan(0, read).CopyTo(buffer);
-            return read;
+            _stream.Dispose();
         }
-        finally
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException)
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(array);
+            // Closing is best effort: the peer may already be gone.
         }
     }
 
-    public override async ValueTask WaitForDataAsync(CancellationToken cancellationToken) =>
-        await _stream.ReadAsync([], 0, 0, cancellationToken).ConfigureAwait(false);
-
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
+    private async ValueTask<int> ReadUnownedAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(buffer, out ArraySegment<byte> segment))
-        {
-            return new ValueTask(_stream.WriteAsync(segment.Array!, segment.Offset, segment.Count, cancellationToken));
-        }
-
-        return WriteCopyAsync(buffer, cancellationToken);
+        using CancellationTokenSource? linked = LinkToClose(ref cancellationToken);
+        return await ReadCoreAsync(buffer, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask WriteCopyAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
+    private async ValueTask WaitUnownedAsync(CancellationToken cancellationToken)
     {
-        byte[] array = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
-        try
-        {
-            buffer.Span.CopyTo(array);
-            await _stream.WriteAsync(array, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(array);
-        }
+        using CancellationTokenSource? linked = LinkToClose(ref cancellationToken);
+        await WaitCoreAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public override void Write(ReadOnlySpan<byte> buffer)
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
+    private async ValueTask WriteUnownedAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
-        byte[] array = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
-        try
-        {
-            buffer.CopyTo(array);
-            _stream.Write(array, 0, buffer.Length);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(array);
-        }
+        using CancellationTokenSource? linked = LinkToClose(ref cancellationToken);
+        await WriteCoreAsync(buffer, cancellationToken).ConfigureAwait(false);
     }
-#else
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) => _stream.ReadAsync(buffer, cancellationToken);
+
+#if !NETSTANDARD2_0
+    private ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken) => _stream.ReadAsync(buffer, cancellationToken);
 
     public override int Read(Span<byte> buffer) => _stream.Read(buffer);
 
-    public override async ValueTask WaitForDataAsync(CancellationToken cancellationToken) =>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WaitCoreAsync(CancellationToken cancellationToken) =>
         await _stream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) => _stream.WriteAsync(buffer, cancellationToken);
+    private ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) => _stream.WriteAsync(buffer, cancellationToken);
 
     public override void Write(ReadOnlySpan<byte> buffer) => _stream.Write(buffer);
 #endif
 
-    public override void Close()
+    // The close token alone when the caller's cannot be cancelled (no allocation); otherwise a linked source.
+    private CancellationTokenSource? LinkToClose(ref CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _closed, 1) == 0 && _ownsStream)
+        if (!cancellationToken.CanBeCanceled)
         {
-            try
-            {
-                _stream.Dispose();
-            }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException)
-            {
-                // Closing is best effort: the peer may already be gone.
-            }
+            cancellationToken = _closeSource!.Token;
+            return null;
         }
+
+        CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closeSource!.Token);
+        cancellationToken = linked.Token;
+        return linked;
     }
 }
