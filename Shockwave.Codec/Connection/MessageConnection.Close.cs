@@ -204,7 +204,7 @@ public sealed partial class MessageConnection
     private async ValueTask<MessageReadResult> OnCloseReceivedAsync(DecodeResult decoded)
     {
         RecordPeerClose(decoded);
-        if (State == WebSocketState.CloseReceived)
+        if (State == WebSocketState.CloseReceived && !_closeReplyLeftToCaller)
         {
             // RFC 6455 §5.5.1: answer a close with a close, echoing its status (none if it had none).
             try
@@ -224,7 +224,7 @@ public sealed partial class MessageConnection
     private MessageReadResult OnCloseReceived(DecodeResult decoded)
     {
         RecordPeerClose(decoded);
-        if (State == WebSocketState.CloseReceived)
+        if (State == WebSocketState.CloseReceived && !_closeReplyLeftToCaller)
         {
             try
             {

@@ -1,0 +1,250 @@
+using System.Net.WebSockets;
+
+namespace Shockwave.Codec;
+
+/// <summary>
+/// A <see cref="WebSocket"/> over <see cref="MessageConnection"/>: a drop-in replacement for the instance that
+/// <c>WebSocket.CreateFromStream</c> returns, so that code written against <see cref="WebSocket"/> switches by changing
+/// the one line that creates it.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Everything a caller of <see cref="WebSocket"/> can observe follows .NET's own implementation: the state machine
+/// (<see cref="WebSocketState.CloseReceived"/> is reported and the application sends the reply with
+/// <see cref="CloseOutputAsync"/> or <see cref="CloseAsync"/>), <see cref="CloseStatus"/> holding the peer's status,
+/// receives that return when the buffer is full or a frame ends, concurrent receives and sends that queue, a cancelled
+/// receive that aborts the socket, and the exception types and <see cref="WebSocketError"/> codes of each failure.
+/// </para>
+/// <para>
+/// Where .NET sends what RFC 6455 forbids, this type does not: <see cref="WebSocketCloseStatus.Empty"/> sends a close
+/// frame without a status code (rather than the code 1005), and status codes that may never be sent (1004, 1016–2999,
+/// 5000 and above) are refused with <see cref="ArgumentException"/>. A peer that breaks the protocol gets the close
+/// code .NET would send, with a reason naming the broken rule, and the transport is closed at once; the
+/// <see cref="WebSocketException"/> (<see cref="WebSocketError.Faulted"/>) carries a
+/// <see cref="WebSocketProtocolException"/> as its inner exception. An empty non-final fragment produces no receive
+/// result. permessage-deflate is not supported yet.
+/// </para>
+/// <code>
+/// // was: WebSocket socket = WebSocket.CreateFromStream(stream, isServer: true, subProtocol: null, TimeSpan.FromSeconds(30));
+/// WebSocket socket = ShockwaveWebSocket.CreateFromStream(stream, isServer: true, subProtocol: null, TimeSpan.FromSeconds(30));
+/// </code>
+/// </remarks>
+public sealed partial class ShockwaveWebSocket : WebSocket
+{
+    private static readonly WebSocketState[] s_receiveStates = [WebSocketState.Open, WebSocketState.CloseSent];
+    private static readonly WebSocketState[] s_sendStates = [WebSocketState.Open, WebSocketState.CloseReceived];
+    private static readonly WebSocketState[] s_closeOutputStates = [WebSocketState.Open, WebSocketState.CloseReceived];
+    private static readonly WebSocketState[] s_closeStates = [WebSocketState.Open, WebSocketState.CloseReceived, WebSocketState.CloseSent];
+
+    private readonly MessageConnection _connection;
+    private readonly string? _subProtocol;
+    private readonly object _stateLock = new();
+
+    // The WebSocket's own state machine. The connection below has its own, which differs where .NET's rules differ
+    // from MessageConnection's (Dispose gives Closed, a failed send leaves the socket Open, and so on).
+    private volatile WebSocketState _state = WebSocketState.Open;
+    private bool _disposed;
+    private bool _sentCloseFrame;
+    private bool _receivedCloseFrame;
+    private WebSocketCloseStatus? _closeStatus;
+    private string? _closeStatusDescription;
+
+    private ShockwaveWebSocket(Stream stream, bool isServer, string? subProtocol, TimeSpan keepAliveInterval, TimeSpan keepAliveTimeout)
+    {
+        _subProtocol = subProtocol;
+        _connection = MessageConnection.CreateForWebSocketAdapter(stream, new MessageConnectionOptions
+        {
+            Role = isServer ? WebSocketRole.Server : WebSocketRole.Client,
+
+            // WebSocket callers stream messages through their own buffers, and .NET sets no size limits.
+            MaxMessageSize = long.MaxValue,
+            MaxFragments = int.MaxValue,
+
+            // Keep-alive is this type's own (ShockwaveWebSocket.KeepAlive.cs), to behave as .NET's does.
+            KeepAliveInterval = TimeSpan.Zero,
+        });
+        StartKeepAlive(keepAliveInterval, keepAliveTimeout);
+    }
+
+    /// <summary>The state of the WebSocket, with the transitions of <c>WebSocket.CreateFromStream</c>'s implementation.</summary>
+    /// <value>
+    /// <see cref="WebSocketState.Open"/>; <see cref="WebSocketState.CloseSent"/> after our close frame;
+    /// <see cref="WebSocketState.CloseReceived"/> after the peer's; <see cref="WebSocketState.Closed"/> once both
+    /// crossed or after <see cref="Dispose"/>; <see cref="WebSocketState.Aborted"/> after <see cref="Abort"/>, a
+    /// cancelled receive, or a failed receive.
+    /// </value>
+    public override WebSocketState State => _state;
+
+    /// <summary>The status of the peer's close frame (<see cref="WebSocketCloseStatus.NormalClosure"/> when it carried none), or <see langword="null"/> until one arrived.</summary>
+    public override WebSocketCloseStatus? CloseStatus => _closeStatus;
+
+    /// <summary>The reason in the peer's close frame (empty when it carried none), or <see langword="null"/> until one arrived.</summary>
+    public override string? CloseStatusDescription => _closeStatusDescription;
+
+    /// <summary>The subprotocol agreed in the opening handshake, as given when the socket was created.</summary>
+    public override string? SubProtocol => _subProtocol;
+
+    /// <summary>
+    /// Creates a WebSocket over a stream on which the opening handshake is done, like
+    /// <c>WebSocket.CreateFromStream(Stream, bool, string, TimeSpan)</c>.
+    /// </summary>
+    /// <param name="stream">The connected, readable and writable stream; the socket owns it and disposes it.</param>
+    /// <param name="isServer">Whether this end accepted the connection (it then sends unmasked frames and expects masked ones).</param>
+    /// <param name="subProtocol">The agreed subprotocol, or <see langword="null"/>.</param>
+    /// <param name="keepAliveInterval">How often to send an unsolicited pong as a heartbeat; <see cref="TimeSpan.Zero"/> or <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
+    /// <returns>The WebSocket, open.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> cannot both read and write, or <paramref name="subProtocol"/> is not a valid token.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="keepAliveInterval"/> is negative and not infinite.</exception>
+#if NETSTANDARD2_0
+    public static ShockwaveWebSocket CreateFromStream(Stream stream, bool isServer, string? subProtocol, TimeSpan keepAliveInterval)
+#else
+    // Hides WebSocket.CreateFromStream on purpose: the same call on this type gives this implementation.
+    public static new ShockwaveWebSocket CreateFromStream(Stream stream, bool isServer, string? subProtocol, TimeSpan keepAliveInterval)
+#endif
+    {
+        ValidateStream(stream);
+        if (subProtocol is not null)
+        {
+            ValidateSubProtocol(subProtocol);
+        }
+
+        if (keepAliveInterval != Timeout.InfiniteTimeSpan && keepAliveInterval < TimeSpan.Zero)
+        {
+            throw ThrowHelper.CreateArgumentOutOfRange_KeepAliveInterval(keepAliveInterval);
+        }
+
+        return new ShockwaveWebSocket(stream, isServer, subProtocol, keepAliveInterval, Timeout.InfiniteTimeSpan);
+    }
+
+#if !NETSTANDARD2_0
+    /// <summary>
+    /// Creates a WebSocket over a stream on which the opening handshake is done, like
+    /// <c>WebSocket.CreateFromStream(Stream, WebSocketCreationOptions)</c>.
+    /// </summary>
+    /// <param name="stream">The connected, readable and writable stream; the socket owns it and disposes it.</param>
+    /// <param name="options">
+    /// Role, subprotocol and keep-alive. With a keep-alive timeout (.NET 9 and later) the socket pings and aborts a
+    /// peer that stays silent for longer; without one it sends unsolicited pongs.
+    /// </param>
+    /// <returns>The WebSocket, open.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> cannot both read and write.</exception>
+    /// <exception cref="NotSupportedException"><see cref="WebSocketCreationOptions.DangerousDeflateOptions"/> is set: permessage-deflate is not supported yet.</exception>
+    public static new ShockwaveWebSocket CreateFromStream(Stream stream, WebSocketCreationOptions options)
+    {
+        ValidateStream(stream);
+        if (options is null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
+        if (options.DangerousDeflateOptions is not null)
+        {
+            throw new NotSupportedException("ShockwaveWebSocket does not support permessage-deflate yet; leave DangerousDeflateOptions null.");
+        }
+
+#if NET9_0_OR_GREATER
+        TimeSpan keepAliveTimeout = options.KeepAliveTimeout;
+#else
+        TimeSpan keepAliveTimeout = Timeout.InfiniteTimeSpan;
+#endif
+        return new ShockwaveWebSocket(stream, options.IsServer, options.SubProtocol, options.KeepAliveInterval, keepAliveTimeout);
+    }
+#endif
+
+    /// <summary>
+    /// Aborts the connection at once, without a close handshake: the state becomes <see cref="WebSocketState.Aborted"/>
+    /// (unless already closed), the stream is disposed, and pending operations fail with <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public override void Abort()
+    {
+        OnAborted();
+        Dispose();
+    }
+
+    /// <summary>
+    /// Releases the connection and disposes the stream; a socket neither closed nor aborted becomes
+    /// <see cref="WebSocketState.Closed"/>, and a pending receive fails with <see cref="WebSocketError.ConnectionClosedPrematurely"/>.
+    /// </summary>
+    public override void Dispose()
+    {
+        lock (_stateLock)
+        {
+            DisposeCore();
+        }
+    }
+
+    private void DisposeCore()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        // The state changes first, so that an operation woken by the stream's disposal sees why.
+        _disposed = true;
+        if (_state < WebSocketState.Aborted)
+        {
+            _state = WebSocketState.Closed;
+        }
+
+        StopKeepAlive();
+        _connection.Dispose();
+    }
+
+    private void OnAborted()
+    {
+        lock (_stateLock)
+        {
+            if (_state is not (WebSocketState.Closed or WebSocketState.Aborted))
+            {
+                _state = WebSocketState.Aborted;
+            }
+        }
+    }
+
+    private void ThrowIfInvalidState(WebSocketState[] validStates)
+    {
+        WebSocketState state = _state;
+        if (Array.IndexOf(validStates, state) < 0)
+        {
+            // After a keep-alive timeout the reason travels as the inner exception, as in .NET.
+            throw ThrowHelper.CreateWebSocketInvalidState(state, validStates, state == WebSocketState.Aborted ? _keepAliveFailure : null);
+        }
+    }
+
+    // The connection went down under an open socket (a failed send or a keep-alive timeout closed the transport):
+    // what .NET reports when it next touches a dead stream.
+    private bool IsTransportGone => _connection.State is WebSocketState.Aborted or WebSocketState.Closed;
+
+    private static void ValidateStream(Stream stream)
+    {
+        if (stream is null)
+        {
+            throw new ArgumentNullException(nameof(stream));
+        }
+
+        if (!stream.CanRead || !stream.CanWrite)
+        {
+            throw new ArgumentException(stream.CanRead ? "The stream is not writable." : "The stream is not readable.", nameof(stream));
+        }
+    }
+
+    // RFC 6455 §4.1: a subprotocol is an RFC 2616 token, printable US-ASCII without separators.
+    private static void ValidateSubProtocol(string subProtocol)
+    {
+        if (subProtocol.Trim().Length == 0)
+        {
+            throw new ArgumentException("A subprotocol cannot be empty or white space.", nameof(subProtocol));
+        }
+
+        foreach (char c in subProtocol)
+        {
+            if (c < '!' || c > '~' || "()<>@,;:\\\"/[]?={}".IndexOf(c) >= 0)
+            {
+                throw new ArgumentException($"The subprotocol '{subProtocol}' holds the character U+{(int)c:X4}, which a token may not contain.", nameof(subProtocol));
+            }
+        }
+    }
+}
