@@ -140,30 +140,35 @@ public class EchoServerTests
         var clientOptions = new MessageConnectionOptions { Role = WebSocketRole.Client };
         try
         {
-            // Open them all first, so the server holds a thousand at once; then every one echoes and closes.
-            using var gate = new SemaphoreSlim(64);
-            await Task.WhenAll(Enumerable.Range(0, Count).Select(async i =>
+            // Open them all first, so the server holds a thousand at once; then every one echoes and closes. On the
+            // thread pool, not xunit's two-thread context, which other tests keep busy: that would serialize a
+            // thousand continuations behind them.
+            await Task.Run(async () =>
             {
-                await gate.WaitAsync();
-                try
+                using var gate = new SemaphoreSlim(64);
+                await Task.WhenAll(Enumerable.Range(0, Count).Select(async i =>
                 {
-                    connections[i] = await EchoDialer.ConnectAsync(host.WebSocketUri($"/many/{i}"), clientOptions, CancellationToken.None);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            })).WaitAsync(Timeout);
-            await WaitUntilAsync(() => host.Server.OpenConnections == Count);
+                    await gate.WaitAsync();
+                    try
+                    {
+                        connections[i] = await EchoDialer.ConnectAsync(host.WebSocketUri($"/many/{i}"), clientOptions, CancellationToken.None);
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }));
+                await WaitUntilAsync(() => host.Server.OpenConnections == Count);
 
-            await Task.WhenAll(connections.Select(async (connection, i) =>
-            {
-                await connection.WriteTextAsync($"message {i}");
-                WebSocketMessage echo = await connection.ReadMessageAsync();
-                Assert.Equal($"message {i}", echo.GetText());
-                await connection.CloseAsync(WebSocketCloseStatus.NormalClosure, null);
-                Assert.Equal(WebSocketState.Closed, connection.State);
-            })).WaitAsync(Timeout);
+                await Task.WhenAll(connections.Select(async (connection, i) =>
+                {
+                    await connection.WriteTextAsync($"message {i}");
+                    WebSocketMessage echo = await connection.ReadMessageAsync();
+                    Assert.Equal($"message {i}", echo.GetText());
+                    await connection.CloseAsync(WebSocketCloseStatus.NormalClosure, null);
+                    Assert.Equal(WebSocketState.Closed, connection.State);
+                }));
+            }).WaitAsync(TimeSpan.FromSeconds(90));
 
             for (int i = 0; i < Count; i++)
             {

@@ -127,7 +127,8 @@ internal sealed class ChildProcess : IAsyncDisposable
             JsonElement element;
             try
             {
-                element = JsonDocument.Parse(line).RootElement.Clone();
+                using JsonDocument document = JsonDocument.Parse(line);
+                element = document.RootElement.Clone();
             }
             catch (JsonException)
             {

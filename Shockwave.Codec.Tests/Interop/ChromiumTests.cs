@@ -26,7 +26,8 @@ public class ChromiumTests
         string session = await browser.OpenAsync($"http://127.0.0.1:{host.Port}/?autotest=1");
 
         string json = await browser.DevTools.PollStringAsync(session, "document.getElementById('result')?.textContent || ''", Timeout);
-        JsonElement result = JsonDocument.Parse(json).RootElement;
+        using JsonDocument document = JsonDocument.Parse(json);
+        JsonElement result = document.RootElement;
         Assert.True(result.GetProperty("ok").GetBoolean(), json);
         JsonElement[] checks = result.GetProperty("checks").EnumerateArray().ToArray();
         Assert.Equal(

@@ -74,10 +74,10 @@ internal sealed class DevToolsSession : IDisposable
                 throw new InvalidOperationException($"chromium closed the DevTools connection during {method}.");
             }
 
-            JsonElement answer = JsonDocument.Parse(message.Data).RootElement;
-            if (answer.TryGetProperty("id", out JsonElement answerId) && answerId.GetInt32() == id)
+            using JsonDocument answer = JsonDocument.Parse(message.Data);
+            if (answer.RootElement.TryGetProperty("id", out JsonElement answerId) && answerId.GetInt32() == id)
             {
-                return answer.Clone();
+                return answer.RootElement.Clone();
             }
         }
     }

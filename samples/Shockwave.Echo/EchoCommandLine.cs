@@ -3,44 +3,6 @@ using System.Net;
 
 namespace Shockwave.Echo;
 
-/// <summary>What the command line asked for.</summary>
-internal enum EchoMode
-{
-    /// <summary>Run the echo server (the default).</summary>
-    Server,
-
-    /// <summary>Connect and generate load: send, await the echo, repeat.</summary>
-    Load,
-
-    /// <summary>Connect and echo every message back until the server closes.</summary>
-    EchoClient,
-
-    /// <summary>Print the usage and exit.</summary>
-    Help,
-}
-
-/// <summary>The parsed command line.</summary>
-internal sealed record EchoCommand
-{
-    public EchoMode Mode { get; init; } = EchoMode.Server;
-
-    public IPAddress Host { get; init; } = IPAddress.Loopback;
-
-    public int Port { get; init; } = 9001;
-
-    public TimeSpan KeepAlive { get; init; } = TimeSpan.Zero;
-
-    public bool Quiet { get; init; }
-
-    public Uri? Connect { get; init; }
-
-    public int Connections { get; init; } = 50;
-
-    public int Size { get; init; } = 64;
-
-    public double Seconds { get; init; } = 10;
-}
-
 /// <summary>Parses the sample's flags. Unknown flags are errors, so a typo never silently runs something else.</summary>
 internal static class EchoCommandLine
 {

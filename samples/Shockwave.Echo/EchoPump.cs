@@ -4,16 +4,6 @@ using Shockwave.Codec;
 
 namespace Shockwave.Echo;
 
-/// <summary>What an <see cref="EchoPump"/> has echoed so far; kept outside the pump so a failure does not lose it.</summary>
-internal sealed class EchoCounters
-{
-    /// <summary>Whole messages echoed.</summary>
-    public long Messages { get; set; }
-
-    /// <summary>Payload bytes echoed.</summary>
-    public long Bytes { get; set; }
-}
-
 /// <summary>
 /// The echo loop both roles share: every part of every message goes back as a fragment of the same type as soon as
 /// it arrived, so a message of any size is streamed through a 4-64 KiB buffer instead of being held whole.
