@@ -1,0 +1,69 @@
+#if !CODEC_NETSTANDARD
+using System.Net;
+using System.Threading.Channels;
+using Shockwave.Echo;
+
+namespace Shockwave.Codec.Tests.Echo;
+
+/// <summary>The sample's <see cref="EchoServer"/> on a free loopback port, with the records of ended connections to await.</summary>
+internal sealed class EchoServerHost : IAsyncDisposable
+{
+    private readonly Channel<EchoSessionRecord> _ended = Channel.CreateUnbounded<EchoSessionRecord>();
+
+    public EchoServerHost(EchoServerOptions? options = null)
+    {
+        options ??= new EchoServerOptions();
+        Server = new EchoServer(new EchoServerOptions
+        {
+            Host = IPAddress.Loopback,
+            Port = 0,
+            KeepAliveInterval = options.KeepAliveInterval,
+            MaxMessageSize = options.MaxMessageSize,
+            HandshakeTimeout = options.HandshakeTimeout,
+            ShutdownTimeout = options.ShutdownTimeout,
+            Log = options.Log,
+        });
+        Server.SessionEnded += record => _ended.Writer.TryWrite(record);
+        Server.Start();
+    }
+
+    public EchoServer Server { get; }
+
+    public int Port => Server.LocalEndPoint.Port;
+
+    public Uri WebSocketUri(string path = "/") => new($"ws://127.0.0.1:{Port}{path}");
+
+    /// <summary>The next connection to end.</summary>
+    public async Task<EchoSessionRecord> NextEndedAsync(TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        try
+        {
+            return await _ended.Reader.ReadAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException("No connection ended within the timeout.");
+        }
+    }
+
+    /// <summary>The next connection to end with a request target (skipping, for example, a browser's favicon request).</summary>
+    public async Task<EchoSessionRecord> NextEndedAsync(Func<EchoSessionRecord, bool> match, TimeSpan? timeout = null)
+    {
+        while (true)
+        {
+            EchoSessionRecord record = await NextEndedAsync(timeout);
+            if (match(record))
+            {
+                return record;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.StopAsync(TimeSpan.FromSeconds(5)).WaitAsync(TimeSpan.FromSeconds(30));
+        await Server.DisposeAsync();
+    }
+}
+#endif

@@ -1,0 +1,133 @@
+#if !CODEC_NETSTANDARD
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Shockwave.Echo;
+using Xunit;
+
+namespace Shockwave.Codec.Tests.Interop;
+
+/// <summary>Node's ws as a server; our client (<see cref="WebSocketHandshake.ConnectAsync"/>) connects to it over loopback.</summary>
+[Collection(InteropCollection.Name)]
+public class NodeWsServerTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Our_client_gets_every_message_back_from_ws_and_closes_with_its_code()
+    {
+        await using ChildProcess node = ChildProcess.Start("node", InteropPaths.NodeFolder, "ws-server.mjs");
+        int port = await ListeningPortAsync(node);
+        using var tcp = new TcpClient { NoDelay = true };
+        await tcp.ConnectAsync("127.0.0.1", port).WaitAsync(Timeout);
+        using MessageConnection connection = await WebSocketHandshake.ConnectAsync(
+            tcp.GetStream(), new Uri($"ws://127.0.0.1:{port}/echo"), null, new MessageConnectionOptions { MaxMessageSize = 64 << 20 }).WaitAsync(Timeout);
+
+        foreach (int size in new[] { 0, 1, 125, 126, 127, 65535, 65536, 65537, 1 << 20, 16 << 20 })
+        {
+            await RoundTripAsync(connection, WebSocketMessageType.Binary, [Payloads.Pattern(size, size)]);
+        }
+
+        foreach (int size in new[] { 0, 1, 126, 65536, 1 << 20 })
+        {
+            await RoundTripAsync(connection, WebSocketMessageType.Text, [Payloads.Text(size)]);
+        }
+
+        // Fragments written one by one; the text is split inside "é" and inside "😀".
+        await RoundTripAsync(connection, WebSocketMessageType.Binary, [Payloads.Pattern(1000, 1), [], Payloads.Pattern(70000, 2)]);
+        byte[] text = Payloads.Text(10);
+        await RoundTripAsync(connection, WebSocketMessageType.Text, [text[..2], text[2..7], text[7..]]);
+
+        // ws reports our ping with its payload and answers with a pong, which our reader consumes in passing.
+        await connection.PingAsync("client ping"u8.ToArray()).AsTask().WaitAsync(Timeout);
+        JsonElement ping = await node.ReadJsonUntilAsync(e => Event(e) == "ping", Timeout);
+        Assert.Equal("client ping", ping.GetProperty("data").GetString());
+        await RoundTripAsync(connection, WebSocketMessageType.Text, ["after the ping"u8.ToArray()]);
+
+        await connection.CloseAsync((WebSocketCloseStatus)4003, "client bye").AsTask().WaitAsync(Timeout);
+        Assert.Equal(WebSocketState.Closed, connection.State);
+        Assert.Equal((WebSocketCloseStatus)4003, connection.CloseStatus);
+        Assert.Equal("client bye", connection.CloseStatusDescription);   // ws echoes code and reason
+
+        JsonElement close = await node.ReadJsonUntilAsync(e => Event(e) == "close", Timeout);
+        Assert.Equal(4003, close.GetProperty("code").GetInt32());
+        Assert.Equal("client bye", close.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Ws_server_sends_messages_pings_and_closes_our_client_with_its_code()
+    {
+        await using ChildProcess node = ChildProcess.Start("node", InteropPaths.NodeFolder, "ws-server.mjs");
+        int port = await ListeningPortAsync(node);
+        using var tcp = new TcpClient { NoDelay = true };
+        await tcp.ConnectAsync("127.0.0.1", port).WaitAsync(Timeout);
+        using MessageConnection connection = await WebSocketHandshake.ConnectAsync(tcp.GetStream(), new Uri($"ws://127.0.0.1:{port}/server-close")).WaitAsync(Timeout);
+
+        WebSocketMessage message = await connection.ReadMessageAsync().AsTask().WaitAsync(Timeout);
+        Assert.Equal(WebSocketMessageType.Text, message.MessageType);
+        Assert.Equal("hello from ws", message.GetText());
+
+        message = await connection.ReadMessageAsync().AsTask().WaitAsync(Timeout);
+        Assert.Equal(WebSocketMessageType.Binary, message.MessageType);
+        Assert.Equal(Payloads.Pattern(70000, 9), message.Data);
+
+        message = await connection.ReadMessageAsync().AsTask().WaitAsync(Timeout);
+        Assert.Equal(WebSocketMessageType.Text, message.MessageType);
+        Assert.Equal("fragmented", message.GetText());
+
+        // Then a ping (answered by our reader) and, once ws has the pong, its close.
+        message = await connection.ReadMessageAsync().AsTask().WaitAsync(Timeout);
+        Assert.True(message.IsClose);
+        Assert.Equal(WebSocketState.Closed, connection.State);
+        Assert.Equal((WebSocketCloseStatus)4002, connection.CloseStatus);
+        Assert.Equal("server bye", connection.CloseStatusDescription);
+
+        var seen = new List<JsonElement>();
+        JsonElement close = await node.ReadJsonUntilAsync(e => Event(e) == "close", Timeout, seen);
+        Assert.Equal(4002, close.GetProperty("code").GetInt32());   // our reply echoes the code
+        JsonElement pong = seen.Single(e => Event(e) == "pong");
+        Assert.Equal("are you there", pong.GetProperty("data").GetString());
+    }
+
+    [Fact]
+    public async Task The_sample_echo_client_passes_the_checks_of_a_ws_server()
+    {
+        await using ChildProcess node = ChildProcess.Start("node", InteropPaths.NodeFolder, "ws-server.mjs");
+        int port = await ListeningPortAsync(node);
+        var log = new List<string>();
+
+        int exitCode = await EchoClient.RunAsync(new Uri($"ws://127.0.0.1:{port}/drive-echo"), TimeSpan.Zero, line => log.Add(line), CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(0, exitCode);
+        var seen = new List<JsonElement>();
+        JsonElement close = await node.ReadJsonUntilAsync(e => Event(e) == "close", Timeout, seen);
+        Assert.Equal(1000, close.GetProperty("code").GetInt32());
+        List<JsonElement> checks = seen.Where(e => e.TryGetProperty("check", out _)).ToList();
+        Assert.Equal(5, checks.Count);
+        Assert.All(checks, check => Assert.True(check.GetProperty("ok").GetBoolean(), check.ToString()));
+        Assert.Equal("closed 1000 'done' after 5 message(s), 1353413 B", Assert.Single(log));
+    }
+
+    private static async Task RoundTripAsync(MessageConnection connection, WebSocketMessageType type, byte[][] parts)
+    {
+        for (int i = 0; i < parts.Length; i++)
+        {
+            await connection.WriteFragmentAsync(type, parts[i], endOfMessage: i == parts.Length - 1).AsTask().WaitAsync(Timeout);
+        }
+
+        byte[] expected = parts.SelectMany(p => p).ToArray();
+        WebSocketMessage echo = await connection.ReadMessageAsync().AsTask().WaitAsync(Timeout);
+        Assert.Equal(type, echo.MessageType);
+        Assert.Equal(expected.Length, echo.Data.Length);
+        Assert.True(expected.AsSpan().SequenceEqual(echo.Data), $"{type} echo of {expected.Length} B differs");
+    }
+
+    private static async Task<int> ListeningPortAsync(ChildProcess node)
+    {
+        JsonElement listening = await node.ReadJsonUntilAsync(e => Event(e) == "listening", Timeout);
+        return listening.GetProperty("port").GetInt32();
+    }
+
+    private static string? Event(JsonElement element) => element.TryGetProperty("event", out JsonElement kind) ? kind.GetString() : null;
+}
+#endif
