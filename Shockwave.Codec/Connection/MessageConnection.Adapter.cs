@@ -32,7 +32,7 @@ public sealed partial class MessageConnection
         SendCloseAsync(status, reason, cancellationToken);
 
     /// <summary>When bytes last arrived from the transport, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp (at first, the connection's creation).</summary>
-    internal long LastReceivedTimestamp => Volatile.Read(ref _lastReceived);
+    internal long LastReceivedTimestamp => LastReceived;
 
     /// <summary>
     /// Sends an empty unsolicited pong, the heartbeat RFC 6455 §5.5.3 allows without expecting an answer; nothing is

@@ -333,7 +333,9 @@ public sealed partial class MessageConnection
     {
         int capacity = _receiveBuffer!.Length;
         _receiveEnd += read;
-        if (_receiveEnd == capacity && _decoder.PayloadRemaining > capacity && capacity < _maxReceiveBuffer)
+        // A read that filled the buffer means frames (or runs of them) outgrow it: one class up before the next read,
+        // so that a frame just over a class (a 1 KiB message is a 1,032-byte frame) stops costing two reads.
+        if (_receiveEnd == capacity && capacity < _maxReceiveBuffer)
         {
             _growNext = true;
         }
