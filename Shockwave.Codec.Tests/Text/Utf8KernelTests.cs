@@ -69,15 +69,20 @@ public class Utf8KernelTests
     [Fact]
     public void Every_single_byte_substitution_in_mixed_text_agrees_with_scalar()
     {
-        byte[] text = MixedText(300);
-        byte[] mutated = new byte[text.Length];
-        for (int position = 0; position < text.Length; position++)
+        // Long enough for the wide kernels' aligned block groups; two start offsets give two different alignments.
+        byte[] text = MixedText(450);
+        byte[] buffer = new byte[text.Length + 64];
+        foreach (int offset in new[] { 0, 24 })
         {
-            for (int value = 0; value < 256; value++)
+            Span<byte> mutated = buffer.AsSpan(offset, text.Length);
+            for (int position = 0; position < text.Length; position++)
             {
-                text.CopyTo(mutated, 0);
-                mutated[position] = (byte)value;
-                AssertAllKernels(Utf8Kernels.ValidateScalar(mutated), mutated);
+                for (int value = 0; value < 256; value++)
+                {
+                    text.CopyTo(mutated);
+                    mutated[position] = (byte)value;
+                    AssertAllKernels(Utf8Kernels.ValidateScalar(mutated), mutated);
+                }
             }
         }
     }
@@ -160,7 +165,7 @@ public class Utf8KernelTests
         return bytes.AsSpan(0, end).ToArray();
     }
 
-    private static void AssertAllKernels(bool expected, byte[] data)
+    private static void AssertAllKernels(bool expected, ReadOnlySpan<byte> data)
     {
         foreach (var (name, validate) in Utf8KernelCatalog.All)
         {

@@ -1,4 +1,6 @@
 #if NET8_0_OR_GREATER
+using System.Runtime.CompilerServices;
+
 namespace Shockwave.Codec;
 
 /// <summary>
@@ -34,6 +36,14 @@ internal static partial class Utf8Kernels
     private const int MinLength128 = 16 + 3;
     private const int MinLength256 = 32 + 3;
     private const int MinLength512 = 64 + 3;
+
+    /// <summary>
+    /// How many bytes from <paramref name="src"/> to the next <paramref name="width"/>-aligned address (0 when already
+    /// aligned). Only a performance hint: if the GC moves the buffer later, loads are merely unaligned again.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe nuint AlignmentGap(ref byte src, nuint width) =>
+        (width - ((nuint)Unsafe.AsPointer(ref src) & (width - 1))) & (width - 1);
 
     // Classes that do not depend on prev's low nibble.
     private const byte AnyLow = TooShort | TooLong | TwoContinuations;

@@ -45,6 +45,21 @@ internal static partial class Utf8Kernels
         // Four blocks per step and one branch: an all-ASCII group is skipped; any other group is checked whole.
         // Branching per block would mispredict on mixed text (JSON with an accented name every hundred bytes).
         nuint i = Width;
+        if (length >= 6 * Width)
+        {
+            // Start the groups on an aligned address: an unaligned 32-byte load that splits a cache line halves the
+            // ASCII rate once the data comes from L2 (measured on 64 KiB). Check one block to get there.
+            nuint aligned = Width + AlignmentGap(ref src, Width);
+            if (aligned != Width)
+            {
+                cur = Vector256.LoadUnsafe(ref src, Width);
+                error |= IsAscii(cur)
+                    ? Avx2.SubtractSaturate(Vector256.LoadUnsafe(ref src), limits)
+                    : CheckAt(ref src, Width, cur, prevHigh, prevLow, curHigh);
+                i = aligned;
+            }
+        }
+
         for (; i + 4 * Width <= length; i += 4 * Width)
         {
             var b0 = Vector256.LoadUnsafe(ref src, i);
