@@ -100,6 +100,18 @@ public class EchoServerTests
     }
 
     [Fact]
+    public async Task Keep_alive_pings_an_idle_peer_when_asked_to()
+    {
+        await using var host = new EchoServerHost(new EchoServerOptions { KeepAliveInterval = TimeSpan.FromMilliseconds(100) });
+        using RawWebSocketClient client = await RawWebSocketClient.ConnectAsync(host.Port);
+
+        (FrameHeader header, byte[] payload) = await client.ReadFrameAsync();
+        Assert.Equal(Opcode.Ping, header.Opcode);
+        Assert.False(header.IsMasked);
+        Assert.Empty(payload);
+    }
+
+    [Fact]
     public async Task A_peer_that_never_sends_a_request_is_dropped_after_the_handshake_timeout()
     {
         await using var host = new EchoServerHost(new EchoServerOptions { HandshakeTimeout = TimeSpan.FromMilliseconds(200) });

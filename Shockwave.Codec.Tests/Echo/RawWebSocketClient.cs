@@ -59,25 +59,34 @@ internal sealed class RawWebSocketClient : IDisposable
         await _stream.WriteAsync(frame);
     }
 
-    /// <summary>Reads frames until the server's close frame, and returns its status and reason.</summary>
-    public async Task<(WebSocketCloseStatus Status, string Reason)> ReadCloseAsync()
+    /// <summary>Reads the next frame the server sends.</summary>
+    public async Task<(FrameHeader Header, byte[] Payload)> ReadFrameAsync()
     {
-        var data = new List<byte>(_pending);
         byte[] buffer = new byte[65536];
         while (true)
         {
-            while (TryTakeFrame(data, out FrameHeader header, out byte[] payload))
+            if (TryTakeFrame(out FrameHeader header, out byte[] payload))
             {
-                if (header.Opcode == Opcode.Close)
-                {
-                    Assert.True(payload.Length >= 2, "a close frame from the server carries a status");
-                    return ((WebSocketCloseStatus)BinaryPrimitives.ReadUInt16BigEndian(payload), Encoding.UTF8.GetString(payload, 2, payload.Length - 2));
-                }
+                return (header, payload);
             }
 
             int read = await _stream.ReadAsync(buffer).AsTask().WaitAsync(Timeout);
             Assert.True(read > 0, "the server closed the connection without a close frame");
-            data.AddRange(buffer.AsSpan(0, read).ToArray());
+            _pending = [.. _pending, .. buffer.AsSpan(0, read)];
+        }
+    }
+
+    /// <summary>Reads frames until the server's close frame, and returns its status and reason.</summary>
+    public async Task<(WebSocketCloseStatus Status, string Reason)> ReadCloseAsync()
+    {
+        while (true)
+        {
+            (FrameHeader header, byte[] payload) = await ReadFrameAsync();
+            if (header.Opcode == Opcode.Close)
+            {
+                Assert.True(payload.Length >= 2, "a close frame from the server carries a status");
+                return ((WebSocketCloseStatus)BinaryPrimitives.ReadUInt16BigEndian(payload), Encoding.UTF8.GetString(payload, 2, payload.Length - 2));
+            }
         }
     }
 
@@ -109,18 +118,17 @@ internal sealed class RawWebSocketClient : IDisposable
         _tcp.Dispose();
     }
 
-    private static bool TryTakeFrame(List<byte> data, out FrameHeader header, out byte[] payload)
+    private bool TryTakeFrame(out FrameHeader header, out byte[] payload)
     {
-        byte[] bytes = data.ToArray();
         var parser = new FrameHeaderParser(WebSocketRole.Client);
         payload = [];
-        if (parser.Parse(bytes, out header, out int headerLength) != OperationStatus.Done || bytes.Length - headerLength < header.PayloadLength)
+        if (parser.Parse(_pending, out header, out int headerLength) != OperationStatus.Done || _pending.Length - headerLength < header.PayloadLength)
         {
             return false;
         }
 
-        payload = bytes.AsSpan(headerLength, (int)header.PayloadLength).ToArray();
-        data.RemoveRange(0, headerLength + payload.Length);
+        payload = _pending.AsSpan(headerLength, (int)header.PayloadLength).ToArray();
+        _pending = _pending[(headerLength + payload.Length)..];
         return true;
     }
 }

@@ -92,7 +92,8 @@ internal static class LoadGenerator
         {
             try
             {
-                while (!stop.IsCancellationRequested)
+                // At least one round trip per connection, however short the run or slow the machine.
+                do
                 {
                     watchdog.CancelAfter(options.EchoTimeout);
                     long sent = Stopwatch.GetTimestamp();
@@ -107,6 +108,7 @@ internal static class LoadGenerator
                     histogram.Record((long)Stopwatch.GetElapsedTime(sent).TotalNanoseconds);
                     Interlocked.Increment(ref state.Messages);
                 }
+                while (!stop.IsCancellationRequested);
 
                 watchdog.CancelAfter(Timeout.InfiniteTimeSpan);
                 using var closeTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
