@@ -54,6 +54,15 @@ public class AllocationTests
                 // messages take their own path in the whole-message readers.
                 foreach (int size in api is Api.Message or Api.Pooled ? [0, 16, 70_000] : new[] { 16, 70_000 })
                 {
+#if CODEC_NETSTANDARD
+                    // netstandard2.0 has no pooling async method builder: a write that waits on the pipe's
+                    // back-pressure (70,000 B passes its default 64 KiB pause threshold) allocates its state machine
+                    // there. The zero-allocation promise is for the net8+ builds.
+                    if (wire == Wire.Pipe && size > 65_536)
+                    {
+                        continue;
+                    }
+#endif
                     data.Add(api, wire, size);
                 }
             }
