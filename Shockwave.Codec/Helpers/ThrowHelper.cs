@@ -64,4 +64,7 @@ internal enum ExceptionArgument
     reservedBits,
     opcode,
     maskKey,
+    keepAliveInterval,
+    keepAliveTimeout,
+    closeTimeout,
 }
