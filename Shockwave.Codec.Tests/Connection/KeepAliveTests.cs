@@ -62,4 +62,43 @@ public class KeepAliveTests
         Assert.Equal("me too"u8.ToArray(), (await theirs.Within()).Item2);
         await ManagedWebSocketInteropTests.CloseCleanlyAsync(link);
     }
+
+    [Fact]
+    public async Task An_infinite_timeout_pings_but_never_aborts()
+    {
+        using RawLink link = RawLink.Create(WebSocketRole.Server, KeepAlive(Timeout.InfiniteTimeSpan));
+        Task<WebSocketMessage> reader = link.Ours.ReadMessageAsync().AsTask();
+        WireFrame ping = (await link.Raw.ReadFrameAsync().Within())!;
+        Assert.Equal(Opcode.Ping, ping.Opcode);
+
+        // Many keep-alive periods without an answer. (This can only miss a bug on a very slow machine, never fail a
+        // correct build: a wrong abort shows within one or two periods.)
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(WebSocketState.Open, link.Ours.State);
+
+        // Once the peer speaks, keep-alive carries on with the next ping.
+        await link.Raw.SendAsync(link.Raw.Frame(0x81, "hi"u8)).Within();
+        Assert.Equal("hi", (await reader.Within()).GetText());
+        Task<WebSocketMessage> next = link.Ours.ReadMessageAsync().AsTask();
+        Assert.Equal(Opcode.Ping, (await link.Raw.ReadFrameAsync().Within())!.Opcode);
+        await link.Raw.SendAsync(link.Raw.Frame(0x88, WireFrame.ClosePayload(1000))).Within();
+        Assert.True((await next.Within()).IsClose);
+    }
+
+    [Fact]
+    public void Invalid_options_are_refused_when_the_connection_is_made()
+    {
+        (DuplexStream a, DuplexStream b) = DuplexStream.Create(1024);
+        using (b)
+        {
+            Assert.Throws<ArgumentOutOfRangeException>(() => new MessageConnection(a, new MessageConnectionOptions { KeepAliveInterval = TimeSpan.FromSeconds(-1) }));
+            Assert.Throws<ArgumentOutOfRangeException>(() => new MessageConnection(a, new MessageConnectionOptions { KeepAliveTimeout = TimeSpan.Zero }));
+            Assert.Throws<ArgumentOutOfRangeException>(() => new MessageConnection(a, new MessageConnectionOptions { CloseTimeout = TimeSpan.FromSeconds(-2) }));
+            Assert.Throws<ArgumentOutOfRangeException>(() => new MessageConnection(a, new MessageConnectionOptions { MaxMessageSize = -1 }));
+            Assert.Throws<ArgumentOutOfRangeException>(() => new MessageConnection(a, new MessageConnectionOptions { MaxFragments = 0 }));
+            Assert.Throws<ArgumentNullException>(() => new MessageConnection((Stream)null!));
+            Assert.Throws<ArgumentNullException>(() => new MessageConnection((System.IO.Pipelines.IDuplexPipe)null!));
+            Assert.False(a.IsDisposed);
+        }
+    }
 }

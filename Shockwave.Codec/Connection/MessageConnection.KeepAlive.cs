@@ -52,7 +52,7 @@ public sealed partial class MessageConnection
         {
             // Nothing at all came back since our ping: the peer (or the path to it) is dead once the timeout passes.
             // Only a running read sees what arrives, so keep-alive expects the application to keep a read pending.
-            if (Elapsed(pingSentAt, now) >= _options.KeepAliveTimeout)
+            if (_options.KeepAliveTimeout != Timeout.InfiniteTimeSpan && Elapsed(pingSentAt, now) >= _options.KeepAliveTimeout)
             {
                 Abort();
             }

@@ -59,6 +59,14 @@ public sealed partial class MessageConnection
                 }
 
                 MessageReadResult read = await ReadMessageIntoAsync(assembly.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read.MessageType == WebSocketMessageType.Close)
+                {
+                    // The peer closed in the middle of the message (control frames may come between fragments): the
+                    // part already read is dropped, as no whole message will ever arrive.
+                    _pool.Return(assembly);
+                    return new PooledMessage(WebSocketMessageType.Close, null, 0, null);
+                }
+
                 length += read.Count;
                 if (read.EndOfMessage)
                 {
@@ -98,6 +106,11 @@ public sealed partial class MessageConnection
                 }
 
                 MessageReadResult read = ReadMessageInto(assembly.AsSpan(length));
+                if (read.MessageType == WebSocketMessageType.Close)
+                {
+                    return new WebSocketMessage(WebSocketMessageType.Close, []);
+                }
+
                 length += read.Count;
                 if (read.EndOfMessage)
                 {

@@ -55,6 +55,7 @@ public sealed partial class MessageConnection : IDisposable
     /// <param name="stream">The upgraded transport stream.</param>
     /// <param name="options">Role, limits and buffers; <see langword="null"/> for a server with the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A limit or timeout in <paramref name="options"/> is negative.</exception>
     public MessageConnection(Stream stream, MessageConnectionOptions? options = null)
         : this(CreateStreamTransport(stream, options ??= new MessageConnectionOptions()), options)
     {
@@ -64,6 +65,7 @@ public sealed partial class MessageConnection : IDisposable
     /// <param name="pipe">The upgraded transport.</param>
     /// <param name="options">Role, limits and buffers; <see langword="null"/> for a server with the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="pipe"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A limit or timeout in <paramref name="options"/> is negative.</exception>
     public MessageConnection(IDuplexPipe pipe, MessageConnectionOptions? options = null)
         : this(CreatePipeTransport(pipe, options ??= new MessageConnectionOptions()), options)
     {
@@ -71,6 +73,7 @@ public sealed partial class MessageConnection : IDisposable
 
     private MessageConnection(Transport transport, MessageConnectionOptions options)
     {
+        options.Validate();
         _transport = transport;
         _options = options;
         _pool = options.BufferPool ?? ArrayPool<byte>.Shared;

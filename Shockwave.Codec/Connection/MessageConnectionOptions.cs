@@ -20,13 +20,23 @@ public sealed class MessageConnectionOptions
     /// <summary>Whether received text is checked to be UTF-8 (RFC 6455 §8.1 requires it; on by default). Invalid text closes with 1007.</summary>
     public bool ValidateUtf8 { get; init; } = true;
 
-    /// <summary>How often to ping an idle peer; <see cref="TimeSpan.Zero"/> (the default) turns keep-alive off.</summary>
+    /// <summary>
+    /// How often to ping an idle peer; <see cref="TimeSpan.Zero"/> (the default) or <see cref="Timeout.InfiniteTimeSpan"/>
+    /// turns keep-alive off.
+    /// </summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.Zero;
 
-    /// <summary>How long to wait for any frame after a keep-alive ping before the peer is taken for dead and the connection aborted.</summary>
+    /// <summary>
+    /// How long to wait for any frame after a keep-alive ping before the peer is taken for dead and the connection
+    /// aborted; <see cref="Timeout.InfiniteTimeSpan"/> pings without ever aborting.
+    /// </summary>
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long <see cref="MessageConnection.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus, string?, CancellationToken)"/> waits for the peer's close frame before aborting.</summary>
+    /// <summary>
+    /// How long <see cref="MessageConnection.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus, string?, CancellationToken)"/>
+    /// waits for the peer's close frame before aborting (and how long a failing connection tries to send its close
+    /// frame); <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.
+    /// </summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The pool every buffer is rented from and returned to.</summary>
@@ -43,6 +53,24 @@ public sealed class MessageConnectionOptions
 
     /// <summary>Whether disposing the connection also disposes the stream or completes the pipe (the default).</summary>
     public bool OwnsTransport { get; init; } = true;
+
+    internal void Validate()
+    {
+        if (KeepAliveInterval < TimeSpan.Zero && KeepAliveInterval != Timeout.InfiniteTimeSpan)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(ExceptionArgument.keepAliveInterval);
+        }
+
+        if (KeepAliveTimeout <= TimeSpan.Zero && KeepAliveTimeout != Timeout.InfiniteTimeSpan)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(ExceptionArgument.keepAliveTimeout);
+        }
+
+        if (CloseTimeout < TimeSpan.Zero && CloseTimeout != Timeout.InfiniteTimeSpan)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(ExceptionArgument.closeTimeout);
+        }
+    }
 
     internal MessageDecoderOptions ToDecoderOptions() => new()
     {

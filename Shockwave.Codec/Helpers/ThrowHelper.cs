@@ -67,4 +67,7 @@ internal enum ExceptionArgument
     reservedBits,
     opcode,
     maskKey,
+    keepAliveInterval,
+    keepAliveTimeout,
+    closeTimeout,
 }
