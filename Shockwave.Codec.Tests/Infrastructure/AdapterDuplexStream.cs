@@ -23,8 +23,8 @@ internal sealed class AdapterDuplexStream : Stream
         _outgoing = outgoing;
     }
 
-    /// <summary>Every byte this end ever wrote, in order (for checking what went on the wire).</summary>
-    public byte[] Written => _outgoing.History();
+    /// <summary>Whether a read on this end is waiting for data (so the reader has certainly started).</summary>
+    public bool IsReadPending => _incoming.HasWaiter;
 
     public override bool CanRead => true;
 
@@ -103,7 +103,6 @@ internal sealed class AdapterDuplexStream : Stream
     private sealed class Channel
     {
         private readonly object _gate = new();
-        private readonly List<byte> _history = [];
         private byte[] _buffer = new byte[256];
         private int _start;
         private int _count;
@@ -111,11 +110,14 @@ internal sealed class AdapterDuplexStream : Stream
         private bool _readingClosed;
         private TaskCompletionSource<bool>? _waiter;
 
-        public byte[] History()
+        public bool HasWaiter
         {
-            lock (_gate)
+            get
             {
-                return [.. _history];
+                lock (_gate)
+                {
+                    return _waiter is not null;
+                }
             }
         }
 
@@ -132,7 +134,6 @@ internal sealed class AdapterDuplexStream : Stream
                 EnsureRoom(data.Length);
                 data.CopyTo(_buffer.AsSpan(_start + _count));
                 _count += data.Length;
-                _history.AddRange(data.ToArray());
                 waiter = TakeWaiter();
             }
 

@@ -624,7 +624,7 @@ public class AdapterBehaviourTests
 
     [Theory]
     [MemberData(nameof(Implementations))]
-    public async Task Cancelling_a_queued_receive_aborts_and_fails_the_running_one_as_aborted(WebSocketImplementation implementation)
+    public async Task Cancelling_a_queued_receive_fails_it_as_cancelled_and_an_abort_fails_the_running_one(WebSocketImplementation implementation)
     {
         using Link link = Connect(implementation);
         using var cts = new CancellationTokenSource();
@@ -633,9 +633,22 @@ public class AdapterBehaviourTests
 
         cts.Cancel();
         await Assert.ThrowsAsync<TaskCanceledException>(() => Bounded(queued));
-        OperationCanceledException aborted = await Assert.ThrowsAsync<OperationCanceledException>(() => Bounded(running));
-        Assert.Equal(nameof(WebSocketState.Aborted), aborted.Message);
-        Assert.Equal(WebSocketState.Aborted, link.Local.State);
+
+        // .NET means to abort here too, but its abort callback can be unregistered by the cancelled wait's own
+        // continuation before it runs: a race inside .NET. Either way the state is settled when Cancel returns, and
+        // the running receive agrees with it. (ShockwaveWebSocket always aborts.)
+        if (link.Local.State == WebSocketState.Aborted)
+        {
+            OperationCanceledException aborted = await Assert.ThrowsAsync<OperationCanceledException>(() => Bounded(running));
+            Assert.Equal(nameof(WebSocketState.Aborted), aborted.Message);
+        }
+        else
+        {
+            Assert.Equal(WebSocketImplementation.Managed, implementation);
+            Assert.Equal(WebSocketState.Open, link.Local.State);
+            await Bounded(link.Peer.SendAsync(Segment(Pattern(2)), WebSocketMessageType.Binary, true, default));
+            Assert.Equal(2, (await Bounded(running)).Count);
+        }
     }
 
     [Theory]
@@ -661,12 +674,12 @@ public class AdapterBehaviourTests
         using Link link = Connect(implementation);
         using var cts = new CancellationTokenSource();
         Task close = link.Local.CloseAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
-        await Until(() => link.Local.State == WebSocketState.CloseSent);
 
-        // .NET gives a TaskCanceledException when its receive was already waiting, or an OperationCanceledException
-        // ("Aborted") when the cancellation came between sending the close frame and starting that receive.
+        // Cancelled while the wait reads the stream. (Between sending the close frame and starting that read, .NET
+        // itself answers differently, sometimes without aborting: a race the test stays out of.)
+        await Until(() => link.Local.State == WebSocketState.CloseSent && link.LocalStream.IsReadPending);
         cts.Cancel();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Bounded(close));
+        await Assert.ThrowsAsync<TaskCanceledException>(() => Bounded(close));
         Assert.Equal(WebSocketState.Aborted, link.Local.State);
     }
 
@@ -679,7 +692,7 @@ public class AdapterBehaviourTests
     {
         using Link link = Connect(implementation);
         Task close = link.Local.CloseAsync(WebSocketCloseStatus.NormalClosure, null, default);
-        await Until(() => link.Local.State == WebSocketState.CloseSent);
+        await Until(() => link.Local.State == WebSocketState.CloseSent && link.LocalStream.IsReadPending);
 
         if (abort)
         {

@@ -4,16 +4,6 @@ using Xunit;
 
 namespace Shockwave.Codec.Tests.Interop;
 
-/// <summary>The two <see cref="WebSocket"/> implementations the adapter suites compare.</summary>
-public enum WebSocketImplementation
-{
-    /// <summary>.NET's own, from <c>WebSocket.CreateFromStream</c>: the reference.</summary>
-    Managed,
-
-    /// <summary><see cref="ShockwaveWebSocket"/>, from <c>ShockwaveWebSocket.CreateFromStream</c>.</summary>
-    Shockwave,
-}
-
 /// <summary>
 /// What the adapter suites share: creating either implementation, an endpoint paired with a .NET peer over an
 /// in-memory connection, raw frames for a peer that breaks the rules, and bounded waits.
@@ -24,7 +14,7 @@ internal static class AdapterTestKit
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(15);
 
     // A fixed, non-zero mask key for frames a raw client writes: the bytes on the wire then differ from the payload.
-    private static readonly byte[] s_maskKey = [0x37, 0xFA, 0x21, 0x3D];
+    private static readonly byte[] s_maskKey = [0x37, 0x2F, 0xFA, 0x3D];
 
     public static WebSocket Create(WebSocketImplementation implementation, Stream stream, bool isServer, string? subProtocol = null, TimeSpan? keepAliveInterval = null)
     {

@@ -98,6 +98,13 @@ public sealed partial class ShockwaveWebSocket
 
             try
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    // Cancelled while queued, but handed the turn before SemaphoreSlim noticed: .NET's queue never
+                    // hands its turn to a cancelled receive.
+                    throw new TaskCanceledException(Task.FromCanceled(cancellationToken));
+                }
+
                 if (_disposed)
                 {
                     throw new ObjectDisposedException(typeof(WebSocket).FullName);
@@ -114,6 +121,13 @@ public sealed partial class ShockwaveWebSocket
             {
                 _receiveLock.Release();
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The registration aborts too, unless this exception overtook its callback (a continuation run inline
+            // by the cancelling thread can dispose the registration before the callback's turn comes).
+            Abort();
+            throw;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -141,14 +155,14 @@ public sealed partial class ShockwaveWebSocket
     // arrived, so that every result is the one .NET's implementation would give for the same bytes.
     private async ValueTask<MessageReadResult> ReceiveFrameAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        if (IsTransportGone)
-        {
-            throw ThrowHelper.CreateWebSocketTransportGone();
-        }
-
         int total = 0;
         while (true)
         {
+            if (IsTransportGone)
+            {
+                throw ThrowHelper.CreateWebSocketTransportGone();
+            }
+
             MessageReadResult read;
             try
             {

@@ -13,16 +13,18 @@ namespace Shockwave.Codec;
 /// (<see cref="WebSocketState.CloseReceived"/> is reported and the application sends the reply with
 /// <see cref="CloseOutputAsync"/> or <see cref="CloseAsync"/>), <see cref="CloseStatus"/> holding the peer's status,
 /// receives that return when the buffer is full or a frame ends, concurrent receives and sends that queue, a cancelled
-/// receive that aborts the socket, and the exception types and <see cref="WebSocketError"/> codes of each failure.
+/// receive that aborts the socket, keep-alive (unsolicited pongs, or with a timeout counted pings), and the exception
+/// types and <see cref="WebSocketError"/> codes of each failure.
 /// </para>
 /// <para>
 /// Where .NET sends what RFC 6455 forbids, this type does not: <see cref="WebSocketCloseStatus.Empty"/> sends a close
 /// frame without a status code (rather than the code 1005), and status codes that may never be sent (1004, 1016–2999,
-/// 5000 and above) are refused with <see cref="ArgumentException"/>. A peer that breaks the protocol gets the close
-/// code .NET would send, with a reason naming the broken rule, and the transport is closed at once; the
-/// <see cref="WebSocketException"/> (<see cref="WebSocketError.Faulted"/>) carries a
-/// <see cref="WebSocketProtocolException"/> as its inner exception. An empty non-final fragment produces no receive
-/// result. permessage-deflate is not supported yet.
+/// 5000 and above) are refused with <see cref="ArgumentException"/>; and where .NET tolerates what RFC 6455 forbids (a
+/// frame length not in its shortest form) this type fails the connection. A peer that breaks the protocol gets the
+/// close code .NET would send (1007 rather than 1002 for a close reason that is not UTF-8), with a reason naming the
+/// broken rule, and the transport is closed at once; the <see cref="WebSocketException"/>
+/// (<see cref="WebSocketError.Faulted"/>) carries a <see cref="WebSocketProtocolException"/> as its inner exception.
+/// An empty non-final fragment produces no receive result. permessage-deflate is not supported yet.
 /// </para>
 /// <code>
 /// // was: WebSocket socket = WebSocket.CreateFromStream(stream, isServer: true, subProtocol: null, TimeSpan.FromSeconds(30));
