@@ -6,7 +6,22 @@ namespace Shockwave.Codec;
 public sealed class MessageConnectionOptions
 {
     /// <summary>This endpoint's role: a client masks what it sends and refuses masked frames; a server the reverse (RFC 6455 §5.1).</summary>
-    public WebSocketRole Role { get; init; } = WebSocketRole.Server;
+    public WebSocketRole Role { get => _role; init => _role = value; }
+
+    private WebSocketRole _role = WebSocketRole.Server;
+
+    // The same settings for the other role: the handshake helpers force the role they negotiated.
+    internal MessageConnectionOptions WithRole(WebSocketRole role)
+    {
+        if (role == _role)
+        {
+            return this;
+        }
+
+        var copy = (MessageConnectionOptions)MemberwiseClone();
+        copy._role = role;
+        return copy;
+    }
 
     /// <summary>The largest message accepted, in bytes; a larger one closes the connection with 1009 before its payload is read.</summary>
     public long MaxMessageSize { get; init; } = MessageDecoderOptions.DefaultMaxMessageSize;

@@ -118,23 +118,6 @@ public static class WebSocketHandshake
         }
     }
 
-    private static MessageConnectionOptions WithRole(MessageConnectionOptions? options, WebSocketRole role)
-    {
-        options ??= new MessageConnectionOptions();
-        return options.Role == role ? options : new MessageConnectionOptions
-        {
-            Role = role,
-            MaxMessageSize = options.MaxMessageSize,
-            MaxFrameSize = options.MaxFrameSize,
-            MaxFragments = options.MaxFragments,
-            ValidateUtf8 = options.ValidateUtf8,
-            KeepAliveInterval = options.KeepAliveInterval,
-            KeepAliveTimeout = options.KeepAliveTimeout,
-            CloseTimeout = options.CloseTimeout,
-            BufferPool = options.BufferPool,
-            MaxReceiveBufferSize = options.MaxReceiveBufferSize,
-            UseZeroByteReads = options.UseZeroByteReads,
-            OwnsTransport = options.OwnsTransport,
-        };
-    }
+    private static MessageConnectionOptions WithRole(MessageConnectionOptions? options, WebSocketRole role) =>
+        (options ?? new MessageConnectionOptions()).WithRole(role);
 }
