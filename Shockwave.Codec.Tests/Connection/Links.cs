@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
 
@@ -117,7 +118,7 @@ internal sealed class OurLink : IDisposable
 
     public DuplexStream? ServerStream { get; }
 
-    public static OurLink Create(TransportKind kind = TransportKind.Stream, MessageConnectionOptions? client = null, MessageConnectionOptions? server = null, int capacity = DuplexStream.DefaultCapacity)
+    public static OurLink Create(TransportKind kind = TransportKind.Stream, MessageConnectionOptions? client = null, MessageConnectionOptions? server = null, int capacity = DuplexStream.DefaultCapacity, MemoryPool<byte>? pipePool = null)
     {
         var pool = new TrackingArrayPool();
         MessageConnectionOptions clientOptions = ManagedLink.With(client ?? new MessageConnectionOptions(), WebSocketRole.Client, pool);
@@ -128,7 +129,7 @@ internal sealed class OurLink : IDisposable
             return new OurLink(new MessageConnection(a, clientOptions), new MessageConnection(b, serverOptions), pool, a, b);
         }
 
-        (IDuplexPipe pa, IDuplexPipe pb) = PipePair.Create();
+        (IDuplexPipe pa, IDuplexPipe pb) = PipePair.Create(pool: pipePool);
         return new OurLink(new MessageConnection(pa, clientOptions), new MessageConnection(pb, serverOptions), pool, null, null);
     }
 
