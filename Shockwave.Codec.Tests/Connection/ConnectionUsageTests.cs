@@ -131,6 +131,91 @@ public class ConnectionUsageTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task Queued_writers_cancelled_at_random_never_overlap_and_never_block_the_queue(int seed)
+    {
+        // The write gate hands the turn on with a permit; a waiter cancelled as the permit arrives must pass it on,
+        // never leave it behind (a later writer would then go in beside the holder) nor swallow it (a hang).
+        const int Rounds = 12;
+        const int Waiters = 6;
+        var random = new Random(seed);
+        using OurLink link = OurLink.Create(capacity: 64 * 1024);
+        for (int round = 0; round < Rounds; round++)
+        {
+            // A 300 KB message fills the 64 KiB transport: its writer holds the gate until the server reads.
+            Task first = link.Client.WriteMessageAsync(WebSocketMessageType.Binary, Payloads.Binary(300_000, round)).AsTask();
+            var cancels = new CancellationTokenSource[Waiters];
+            var writes = new Task[Waiters];
+            for (int w = 0; w < Waiters; w++)
+            {
+                cancels[w] = new CancellationTokenSource();
+                writes[w] = link.Client.WriteTextAsync($"{round}:{w}", cancels[w].Token).AsTask();
+            }
+
+            // Cancel some before the hand-off, and some while the server drains (racing the permits).
+            bool[] cancelEarly = Enumerable.Range(0, Waiters).Select(_ => random.Next(3) == 0).ToArray();
+            bool[] cancelLate = Enumerable.Range(0, Waiters).Select(w => !cancelEarly[w] && random.Next(3) == 0).ToArray();
+            for (int w = 0; w < Waiters; w++)
+            {
+                if (cancelEarly[w])
+                {
+                    cancels[w].Cancel();
+                }
+            }
+
+            Task<WebSocketMessage> big = link.Server.ReadMessageAsync().AsTask();
+            for (int w = 0; w < Waiters; w++)
+            {
+                if (cancelLate[w])
+                {
+                    cancels[w].Cancel();
+                }
+            }
+
+            Assert.Equal(300_000, (await big.Within()).Data.Length);
+            await first.Within();
+            var delivered = new List<string>();
+            for (int w = 0; w < Waiters; w++)
+            {
+                try
+                {
+                    await writes[w].Within();
+                    delivered.Add($"{round}:{w}");
+                }
+                catch (OperationCanceledException)
+                {
+                    Assert.True(cancelEarly[w] || cancelLate[w], $"write {round}:{w} was cancelled without its token");
+                }
+            }
+
+
+            // Every write that completed arrives whole, each exactly once; then a fresh write still gets through.
+            await link.Client.WriteTextAsync($"end {round}").Within();
+            var received = new List<string>();
+            while (true)
+            {
+                string text = (await link.Server.ReadMessageAsync().Within()).GetText();
+                if (text == $"end {round}")
+                {
+                    break;
+                }
+
+                received.Add(text);
+            }
+
+            Assert.Equal(delivered.OrderBy(t => t, StringComparer.Ordinal), received.OrderBy(t => t, StringComparer.Ordinal));
+            Assert.Equal(WebSocketState.Open, link.Client.State);
+            foreach (CancellationTokenSource cancel in cancels)
+            {
+                cancel.Dispose();
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(TransportKind.Stream)]
     [InlineData(TransportKind.Pipe)]
     public async Task Dispose_during_a_blocked_write_ends_the_write(TransportKind kind)

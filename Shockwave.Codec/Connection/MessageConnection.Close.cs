@@ -50,7 +50,7 @@ public sealed partial class MessageConnection
             }
             else
             {
-                byte[] scratch = _pool.Rent(BufferSizeClass.Smallest);
+                byte[] scratch = Pool.Rent(BufferSizeClass.Smallest);
                 try
                 {
                     while (State == WebSocketState.CloseSent)
@@ -64,7 +64,7 @@ public sealed partial class MessageConnection
                 }
                 finally
                 {
-                    _pool.Return(scratch);
+                    Pool.Return(scratch);
                 }
             }
         }
@@ -120,8 +120,8 @@ public sealed partial class MessageConnection
 
     private async ValueTask SendCloseAsync(WebSocketCloseStatus? status, string? reason, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        byte[] rented = _pool.Rent(BufferSizeClass.Smallest);
+        await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        byte[] rented = Pool.Rent(BufferSizeClass.Smallest);
         try
         {
             if (_encoder.IsCloseSent || State is WebSocketState.Closed or WebSocketState.Aborted)
@@ -143,18 +143,18 @@ public sealed partial class MessageConnection
             {
                 // The peer's close came first: ours completes the handshake.
             }
-            else if (_closeStatus is null)
+            else
             {
-                _closeStatus = status ?? WebSocketCloseStatus.Empty;
-                _closeStatusDescription = reason ?? string.Empty;
+                // Ours is the first close: it names the status, unless a failure already recorded one.
+                Interlocked.CompareExchange(ref _closeInfo, new CloseInfo(status ?? WebSocketCloseStatus.Empty, reason ?? string.Empty), null);
             }
 
             await WriteTransportAsync(rented.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _pool.Return(rented);
-            _writeLock.Release();
+            Pool.Return(rented);
+            ExitWrite();
         }
 
         if (State == WebSocketState.Closed)
@@ -165,8 +165,8 @@ public sealed partial class MessageConnection
 
     private void SendClose(WebSocketCloseStatus? status)
     {
-        _writeLock.Wait();
-        byte[] rented = _pool.Rent(BufferSizeClass.Smallest);
+        EnterWrite();
+        byte[] rented = Pool.Rent(BufferSizeClass.Smallest);
         try
         {
             if (_encoder.IsCloseSent || State is WebSocketState.Closed or WebSocketState.Aborted)
@@ -188,20 +188,22 @@ public sealed partial class MessageConnection
         }
         finally
         {
-            _pool.Return(rented);
-            _writeLock.Release();
+            Pool.Return(rented);
+            ExitWrite();
         }
     }
 
     private void RecordPeerClose(in DecodeResult decoded)
     {
         // The close frame's reason is still in the receive buffer, already validated as UTF-8.
-        _closeStatus = decoded.CloseStatus ?? WebSocketCloseStatus.Empty;
-        _closeStatusDescription = _controlLength == 0 ? string.Empty : Encoding.UTF8.GetString(_receiveBuffer!, _controlOffset, _controlLength);
+        SetCloseInfo(
+            decoded.CloseStatus ?? WebSocketCloseStatus.Empty,
+            decoded.PayloadLength == 0 ? string.Empty : Encoding.UTF8.GetString(_receiveBuffer!, _controlOffset, decoded.PayloadLength));
         TrySetState(WebSocketState.Open, WebSocketState.CloseReceived);
     }
 
-    private async ValueTask<MessageReadResult> OnCloseReceivedAsync(DecodeResult decoded)
+    // A non-generic task, so the read state machine shares its awaiter with the pong and failure paths.
+    private async ValueTask OnCloseReceivedAsync(DecodeResult decoded)
     {
         RecordPeerClose(decoded);
         if (State == WebSocketState.CloseReceived && !_closeReplyLeftToCaller)
@@ -218,8 +220,9 @@ public sealed partial class MessageConnection
         }
 
         Finish();
-        return new MessageReadResult(0, WebSocketMessageType.Close, true);
     }
+
+    private static MessageReadResult CloseResult => new(0, WebSocketMessageType.Close, true);
 
     private MessageReadResult OnCloseReceived(DecodeResult decoded)
     {
@@ -237,7 +240,7 @@ public sealed partial class MessageConnection
         }
 
         Finish();
-        return new MessageReadResult(0, WebSocketMessageType.Close, true);
+        return CloseResult;
     }
 
     private async ValueTask FailAsync(DecodeResult decoded)
@@ -261,8 +264,8 @@ public sealed partial class MessageConnection
     {
         WebSocketCloseStatus status = decoded.CloseStatus ?? WebSocketCloseStatus.ProtocolError;
         string reason = DescribeError(decoded.Error);
-        _writeLock.Wait();
-        byte[] rented = _pool.Rent(BufferSizeClass.Smallest);
+        EnterWrite();
+        byte[] rented = Pool.Rent(BufferSizeClass.Smallest);
         try
         {
             if (!_encoder.IsCloseSent)
@@ -277,8 +280,8 @@ public sealed partial class MessageConnection
         }
         finally
         {
-            _pool.Return(rented);
-            _writeLock.Release();
+            Pool.Return(rented);
+            ExitWrite();
         }
 
         throw Failed(status, reason, decoded.Error);
@@ -286,8 +289,7 @@ public sealed partial class MessageConnection
 
     private WebSocketProtocolException Failed(WebSocketCloseStatus status, string reason, DecodeError error)
     {
-        _closeStatus = status;
-        _closeStatusDescription = reason;
+        SetCloseInfo(status, reason);
         Abort();
         return new WebSocketProtocolException(status, reason, error);
     }

@@ -2,11 +2,15 @@ namespace Shockwave.Codec;
 
 public sealed partial class MessageConnection
 {
+    // Both handshake results in one object, made only when there is one: most connections have neither, and every
+    // field of an idle connection counts (DESIGN §6, 512 B).
+    private Negotiated? _negotiated;
+
     /// <summary>The subprotocol agreed in the opening handshake, or <see langword="null"/>.</summary>
-    public string? SubProtocol { get; private set; }
+    public string? SubProtocol => _negotiated?.SubProtocol;
 
     /// <summary>The extensions agreed in the opening handshake (the Sec-WebSocket-Extensions value), or <see langword="null"/>.</summary>
-    public string? Extensions { get; private set; }
+    public string? Extensions => _negotiated?.Extensions;
 
     /// <summary>
     /// Creates a connection over a stream whose opening handshake the caller ran itself, for example with the sans-I/O
@@ -22,7 +26,12 @@ public sealed partial class MessageConnection
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is <see langword="null"/>.</exception>
     public static MessageConnection CreateAfterHandshake(Stream stream, MessageConnectionOptions? options, ReadOnlySpan<byte> initialData, string? subProtocol, string? extensions)
     {
-        var connection = new MessageConnection(stream, options) { SubProtocol = subProtocol, Extensions = extensions };
+        var connection = new MessageConnection(stream, options);
+        if (subProtocol is not null || extensions is not null)
+        {
+            connection._negotiated = new Negotiated(subProtocol, extensions);
+        }
+
         connection.Seed(initialData);
         return connection;
     }
@@ -34,10 +43,17 @@ public sealed partial class MessageConnection
             return;
         }
 
-        byte[] buffer = _pool.Rent(BufferSizeClass.For(Math.Max(initialData.Length, BufferSizeClass.Smallest)));
+        byte[] buffer = Pool.Rent(BufferSizeClass.For(Math.Max(initialData.Length, BufferSizeClass.Smallest)));
         initialData.CopyTo(buffer);
         _receiveBuffer = buffer;
         _receiveStart = 0;
         _receiveEnd = initialData.Length;
+    }
+
+    private sealed class Negotiated(string? subProtocol, string? extensions)
+    {
+        public string? SubProtocol { get; } = subProtocol;
+
+        public string? Extensions { get; } = extensions;
     }
 }

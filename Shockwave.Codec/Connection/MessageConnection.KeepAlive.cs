@@ -5,20 +5,28 @@ namespace Shockwave.Codec;
 
 public sealed partial class MessageConnection
 {
-    private Timer? _keepAliveTimer;
+    // The timer and the ping time live in their own object, made only when keep-alive is on (it is off by default).
+    private KeepAliveState? _keepAlive;
     private long _lastReceived = Stopwatch.GetTimestamp();
     private int _receivedSinceLook;
-    private long _pingSentAt;
 
     private void StartKeepAlive()
     {
         if (_options.KeepAliveInterval > TimeSpan.Zero)
         {
-            _keepAliveTimer = new Timer(static state => ((MessageConnection)state!).OnKeepAliveTick(), this, _options.KeepAliveInterval, _options.KeepAliveInterval);
+            var keepAlive = new KeepAliveState();
+            _keepAlive = keepAlive;
+            keepAlive.Timer = new Timer(static state => ((MessageConnection)state!).OnKeepAliveTick(), this, _options.KeepAliveInterval, _options.KeepAliveInterval);
         }
     }
 
-    private void StopKeepAlive() => Interlocked.Exchange(ref _keepAliveTimer, null)?.Dispose();
+    private void StopKeepAlive()
+    {
+        if (_keepAlive is { } keepAlive)
+        {
+            Interlocked.Exchange(ref keepAlive.Timer, null)?.Dispose();
+        }
+    }
 
     // Reads only raise a flag: reading the clock costs ~230 ns on this class of VM, more than a small round trip may
     // spend. Whoever needs the time (the keep-alive tick, the adapter) turns the flag into a timestamp when it looks,
@@ -40,14 +48,14 @@ public sealed partial class MessageConnection
 
     private void OnKeepAliveTick()
     {
-        if (State != WebSocketState.Open)
+        if (State != WebSocketState.Open || _keepAlive is not { } keepAlive)
         {
             return;
         }
 
         long now = Stopwatch.GetTimestamp();
         long lastReceived = LastReceived;
-        long pingSentAt = Volatile.Read(ref _pingSentAt);
+        long pingSentAt = Volatile.Read(ref keepAlive.PingSentAt);
         if (pingSentAt != 0 && lastReceived < pingSentAt)
         {
             // Nothing at all came back since our ping: the peer (or the path to it) is dead once the timeout passes.
@@ -62,12 +70,12 @@ public sealed partial class MessageConnection
 
         if (Elapsed(lastReceived, now) >= _options.KeepAliveInterval)
         {
-            Volatile.Write(ref _pingSentAt, now);
+            Volatile.Write(ref keepAlive.PingSentAt, now);
             _ = PingFromTimerAsync();
         }
         else
         {
-            Volatile.Write(ref _pingSentAt, 0);
+            Volatile.Write(ref keepAlive.PingSentAt, 0);
         }
     }
 
@@ -84,4 +92,10 @@ public sealed partial class MessageConnection
     }
 
     private static TimeSpan Elapsed(long from, long to) => TimeSpan.FromSeconds((double)(to - from) / Stopwatch.Frequency);
+
+    private sealed class KeepAliveState
+    {
+        public Timer? Timer;
+        public long PingSentAt;
+    }
 }

@@ -47,7 +47,7 @@ public sealed partial class MessageConnection
             return new PooledMessage(first.MessageType, null, 0, null);
         }
 
-        byte[] assembly = _pool.Rent(FirstAssemblySize());
+        byte[] assembly = Pool.Rent(FirstAssemblySize());
         int length = 0;
         try
         {
@@ -63,20 +63,20 @@ public sealed partial class MessageConnection
                 {
                     // The peer closed in the middle of the message (control frames may come between fragments): the
                     // part already read is dropped, as no whole message will ever arrive.
-                    _pool.Return(assembly);
+                    Pool.Return(assembly);
                     return new PooledMessage(WebSocketMessageType.Close, null, 0, null);
                 }
 
                 length += read.Count;
                 if (read.EndOfMessage)
                 {
-                    return new PooledMessage(read.MessageType, assembly, length, _pool);
+                    return new PooledMessage(read.MessageType, assembly, length, Pool);
                 }
             }
         }
         catch
         {
-            _pool.Return(assembly);
+            Pool.Return(assembly);
             throw;
         }
     }
@@ -94,7 +94,7 @@ public sealed partial class MessageConnection
             return new WebSocketMessage(first.MessageType, []);
         }
 
-        byte[] assembly = _pool.Rent(FirstAssemblySize());
+        byte[] assembly = Pool.Rent(FirstAssemblySize());
         int length = 0;
         try
         {
@@ -120,7 +120,7 @@ public sealed partial class MessageConnection
         }
         finally
         {
-            _pool.Return(assembly);
+            Pool.Return(assembly);
         }
     }
 
@@ -137,9 +137,9 @@ public sealed partial class MessageConnection
             wanted = Math.Max(_options.MaxMessageSize, length + 1);
         }
 
-        byte[] next = _pool.Rent(BufferSizeClass.For(Math.Min(wanted, int.MaxValue - 4096)));
+        byte[] next = Pool.Rent(BufferSizeClass.For(Math.Min(wanted, int.MaxValue - 4096)));
         Buffer.BlockCopy(assembly, 0, next, 0, length);
-        _pool.Return(assembly);
+        Pool.Return(assembly);
         return next;
     }
 }

@@ -8,7 +8,6 @@ public sealed partial class MessageConnection
     // Payloads at least this long, with nothing buffered, are read straight into the caller's buffer (zero copy).
     private const int DirectReadThreshold = 4096;
 
-    private readonly int _maxReceiveBuffer;
     private byte[]? _receiveBuffer;
     private int _receiveStart;
     private int _receiveEnd;
@@ -21,9 +20,16 @@ public sealed partial class MessageConnection
     private bool _pendingEnd;
     private WebSocketMessageType _pendingType;
 
-    // Where the payload of the last control frame lies in the receive buffer.
-    private int _controlOffset;
-    private int _controlLength;
+    // The last control frame or the decoder's failure, kept in a field so the read state machine does not hoist a
+    // DecodeResult. A control frame's payload lies in the receive buffer at _controlOffset, which shares its field
+    // with _pendingOffset: a frame is only decoded once the pending chunk is gone.
+    private DecodeResult _controlResult;
+
+    private int _controlOffset
+    {
+        get => _pendingOffset;
+        set => _pendingOffset = value;
+    }
 
     private int _readInProgress;
 
@@ -59,38 +65,49 @@ public sealed partial class MessageConnection
 #endif
     public async ValueTask<MessageReadResult> ReadMessageIntoAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        // One flat state machine, awaiting the transport directly: while a read is pending (an idle connection's
+        // normal state) its box is the only heap the read holds, so every helper below is synchronous and keeps its
+        // state in fields rather than in locals hoisted across an await.
         EnterRead();
         try
         {
             while (true)
             {
-                Step step = DecodeNext(buffer.Span, out MessageReadResult result, out DecodeResult decoded);
-                switch (step)
+                switch (DecodeNext(buffer.Span, out MessageReadResult result))
                 {
                     case Step.Delivered:
                         return result;
                     case Step.NeedRead:
                         if (TryGetDirectReadLength(buffer.Length, out int direct))
                         {
-                            int read = await ReadTransportAsync(buffer.Slice(0, direct), cancellationToken).ConfigureAwait(false);
-                            if (DecodeDirect(buffer.Span.Slice(0, read), out result, out decoded))
+                            int payload = CheckRead(await _transport.ReadAsync(buffer.Slice(0, direct), cancellationToken).ConfigureAwait(false));
+                            if (DecodeDirect(buffer.Span.Slice(0, payload), out result))
                             {
                                 return result;
                             }
 
-                            await FailAsync(decoded).ConfigureAwait(false);
+                            await FailAsync(_controlResult).ConfigureAwait(false);
                             break;
                         }
 
-                        await FillAsync(cancellationToken).ConfigureAwait(false);
+                        if (ShouldWaitWithoutBuffer())
+                        {
+                            // Idle between messages: hold no buffer while waiting, so idle connections cost almost nothing.
+                            ReleaseReceiveBuffer();
+                            await _transport.WaitForDataAsync(cancellationToken).ConfigureAwait(false);
+                        }
+
+                        PrepareReceiveBuffer();
+                        AfterFill(CheckRead(await _transport.ReadAsync(_receiveBuffer.AsMemory(_receiveEnd), cancellationToken).ConfigureAwait(false)));
                         break;
                     case Step.Ping:
-                        await SendControlAsync(Opcode.Pong, new ReadOnlyMemory<byte>(_receiveBuffer, _controlOffset, _controlLength), CancellationToken.None).ConfigureAwait(false);
+                        await SendControlAsync(Opcode.Pong, new ReadOnlyMemory<byte>(_receiveBuffer, _controlOffset, _controlResult.PayloadLength), CancellationToken.None).ConfigureAwait(false);
                         break;
                     case Step.Close:
-                        return await OnCloseReceivedAsync(decoded).ConfigureAwait(false);
+                        await OnCloseReceivedAsync(_controlResult).ConfigureAwait(false);
+                        return CloseResult;
                     default:
-                        await FailAsync(decoded).ConfigureAwait(false);
+                        await FailAsync(_controlResult).ConfigureAwait(false);
                         break;
                 }
             }
@@ -131,21 +148,21 @@ public sealed partial class MessageConnection
         {
             while (true)
             {
-                Step step = DecodeNext(buffer, out MessageReadResult result, out DecodeResult decoded);
-                switch (step)
+                switch (DecodeNext(buffer, out MessageReadResult result))
                 {
                     case Step.Delivered:
                         return result;
                     case Step.NeedRead:
-                        Fill();
+                        PrepareReceiveBuffer();
+                        AfterFill(CheckRead(_transport.Read(_receiveBuffer.AsSpan(_receiveEnd))));
                         break;
                     case Step.Ping:
-                        SendControl(Opcode.Pong, _receiveBuffer.AsSpan(_controlOffset, _controlLength));
+                        SendControl(Opcode.Pong, _receiveBuffer.AsSpan(_controlOffset, _controlResult.PayloadLength));
                         break;
                     case Step.Close:
-                        return OnCloseReceived(decoded);
+                        return OnCloseReceived(_controlResult);
                     default:
-                        Fail(decoded);
+                        Fail(_controlResult);
                         break;
                 }
             }
@@ -160,9 +177,8 @@ public sealed partial class MessageConnection
         }
     }
 
-    private Step DecodeNext(Span<byte> destination, out MessageReadResult result, out DecodeResult decoded)
+    private Step DecodeNext(Span<byte> destination, out MessageReadResult result)
     {
-        decoded = default;
         if (_pendingLength > 0)
         {
             result = DeliverPending(destination);
@@ -172,7 +188,7 @@ public sealed partial class MessageConnection
         while (true)
         {
             Span<byte> window = _receiveBuffer is null ? default : _receiveBuffer.AsSpan(_receiveStart, _receiveEnd - _receiveStart);
-            decoded = _decoder.Decode(window, out int consumed);
+            DecodeResult decoded = _decoder.Decode(window, out int consumed);
             int origin = _receiveStart;
             _receiveStart += consumed;
             switch (decoded.Kind)
@@ -197,10 +213,11 @@ public sealed partial class MessageConnection
                 case DecodeResultKind.Ping:
                 case DecodeResultKind.Close:
                     _controlOffset = origin + decoded.PayloadOffset;
-                    _controlLength = decoded.PayloadLength;
+                    _controlResult = decoded;
                     result = default;
                     return decoded.Kind == DecodeResultKind.Ping ? Step.Ping : Step.Close;
                 default:
+                    _controlResult = decoded;
                     result = default;
                     return Step.Fault;
             }
@@ -225,11 +242,12 @@ public sealed partial class MessageConnection
         return length >= DirectReadThreshold && _receiveStart == _receiveEnd;
     }
 
-    private bool DecodeDirect(Span<byte> payload, out MessageReadResult result, out DecodeResult decoded)
+    private bool DecodeDirect(Span<byte> payload, out MessageReadResult result)
     {
-        decoded = _decoder.Decode(payload, out _);
+        DecodeResult decoded = _decoder.Decode(payload, out _);
         if (decoded.Kind != DecodeResultKind.MessageData)
         {
+            _controlResult = decoded;
             result = default;
             return false;
         }
@@ -238,42 +256,12 @@ public sealed partial class MessageConnection
         return true;
     }
 
-#if NET6_0_OR_GREATER
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-#endif
-    private async ValueTask FillAsync(CancellationToken cancellationToken)
+    private bool ShouldWaitWithoutBuffer() =>
+        _receiveStart == _receiveEnd && _transport.CanWaitWithoutBuffer && !_decoder.IsMessageInProgress && _decoder.PayloadRemaining == 0;
+
+    /// <summary>Checks a transport read's count: 0 is the end of the stream, which mid-connection is premature.</summary>
+    private int CheckRead(int read)
     {
-        if (_receiveStart == _receiveEnd && _transport.CanWaitWithoutBuffer && !_decoder.IsMessageInProgress && _decoder.PayloadRemaining == 0)
-        {
-            // Idle between messages: hold no buffer while waiting, so idle connections cost almost nothing.
-            ReleaseReceiveBuffer();
-            await _transport.WaitForDataAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        PrepareReceiveBuffer();
-        int read = await ReadTransportAsync(_receiveBuffer.AsMemory(_receiveEnd), cancellationToken).ConfigureAwait(false);
-        AfterFill(read);
-    }
-
-    private void Fill()
-    {
-        PrepareReceiveBuffer();
-        int read = _transport.Read(_receiveBuffer.AsSpan(_receiveEnd));
-        if (read == 0)
-        {
-            throw OnEndOfStream();
-        }
-
-        MarkReceived();
-        AfterFill(read);
-    }
-
-#if NET6_0_OR_GREATER
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-#endif
-    private async ValueTask<int> ReadTransportAsync(Memory<byte> destination, CancellationToken cancellationToken)
-    {
-        int read = await _transport.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
         if (read == 0)
         {
             throw OnEndOfStream();
@@ -292,7 +280,7 @@ public sealed partial class MessageConnection
         if (_growNext || live == capacity)
         {
             // Frames are larger than the buffer: one class up (a full buffer must grow, or a control frame could not fit).
-            wanted = BufferSizeClass.Next(capacity, _maxReceiveBuffer);
+            wanted = BufferSizeClass.Next(capacity, MaxReceiveBuffer);
             _growNext = false;
             _smallReads = 0;
         }
@@ -305,11 +293,11 @@ public sealed partial class MessageConnection
 
         if (buffer is null || wanted != capacity)
         {
-            byte[] next = _pool.Rent(Math.Max(wanted, live));
+            byte[] next = Pool.Rent(Math.Max(wanted, live));
             if (buffer is not null)
             {
                 Buffer.BlockCopy(buffer, _receiveStart, next, 0, live);
-                _pool.Return(buffer);
+                Pool.Return(buffer);
             }
 
             _receiveBuffer = next;
@@ -335,7 +323,7 @@ public sealed partial class MessageConnection
         _receiveEnd += read;
         // A read that filled the buffer means frames (or runs of them) outgrow it: one class up before the next read,
         // so that a frame just over a class (a 1 KiB message is a 1,032-byte frame) stops costing two reads.
-        if (_receiveEnd == capacity && capacity < _maxReceiveBuffer)
+        if (_receiveEnd == capacity && capacity < MaxReceiveBuffer)
         {
             _growNext = true;
         }
@@ -349,7 +337,7 @@ public sealed partial class MessageConnection
         _receiveStart = _receiveEnd = 0;
         if (buffer is not null)
         {
-            _pool.Return(buffer);
+            Pool.Return(buffer);
         }
     }
 

@@ -42,12 +42,12 @@ public sealed partial class MessageConnection
     public async ValueTask WriteTextAsync(ReadOnlyMemory<char> text, CancellationToken cancellationToken = default)
     {
         int byteCount = StrictUtf8.GetByteCount(text.Span);
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         byte[]? rented = null;
         try
         {
             ThrowIfCannotSend();
-            rented = _pool.Rent(BufferSizeClass.For(_encoder.GetFrameLength(byteCount)));
+            rented = Pool.Rent(BufferSizeClass.For(_encoder.GetFrameLength(byteCount)));
             _encoder.WriteText(text.Span, rented, out int written);
             await WriteTransportAsync(rented.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
         }
@@ -55,10 +55,10 @@ public sealed partial class MessageConnection
         {
             if (rented is not null)
             {
-                _pool.Return(rented);
+                Pool.Return(rented);
             }
 
-            _writeLock.Release();
+            ExitWrite();
         }
     }
 
@@ -81,7 +81,7 @@ public sealed partial class MessageConnection
             ThrowHelper.ThrowNotSupported("This transport has no blocking writes; use WriteMessageAsync.");
         }
 
-        _writeLock.Wait();
+        EnterWrite();
         try
         {
             ThrowIfCannotSend();
@@ -91,7 +91,7 @@ public sealed partial class MessageConnection
             }
 
             long frameLength = _encoder.GetFrameLength(payload.Length);
-            byte[] rented = _pool.Rent(BufferSizeClass.For(Math.Min(frameLength, MaskChunkSize + FrameHeader.MaxHeaderLength)));
+            byte[] rented = Pool.Rent(BufferSizeClass.For(Math.Min(frameLength, MaskChunkSize + FrameHeader.MaxHeaderLength)));
             try
             {
                 if (frameLength <= rented.Length)
@@ -118,12 +118,12 @@ public sealed partial class MessageConnection
             }
             finally
             {
-                _pool.Return(rented);
+                Pool.Return(rented);
             }
         }
         finally
         {
-            _writeLock.Release();
+            ExitWrite();
         }
     }
 
@@ -147,7 +147,7 @@ public sealed partial class MessageConnection
 #endif
     private async ValueTask WriteFrameAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, bool wholeMessage, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         byte[]? rented = null;
         try
         {
@@ -160,20 +160,20 @@ public sealed partial class MessageConnection
             long frameLength = _encoder.GetFrameLength(payload.Length);
             if (frameLength <= CopyThreshold)
             {
-                rented = _pool.Rent(BufferSizeClass.For(frameLength));
+                rented = Pool.Rent(BufferSizeClass.For(frameLength));
                 _encoder.WriteFragment(messageType, payload.Span, endOfMessage, rented, out int written);
                 await WriteTransportAsync(rented.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
             }
             else if (_encoder.Role == WebSocketRole.Server)
             {
-                rented = _pool.Rent(BufferSizeClass.Smallest);
+                rented = Pool.Rent(BufferSizeClass.Smallest);
                 _encoder.WriteFragmentHeader(messageType, payload.Length, endOfMessage, rented, out int headerLength, out _);
                 await WriteTransportAsync(rented.AsMemory(0, headerLength), payload, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 // RFC 6455 §5.3: a client's payload must be masked, so it is copied, chunk by chunk, masking as it goes.
-                rented = _pool.Rent(MaskChunkSize);
+                rented = Pool.Rent(MaskChunkSize);
                 _encoder.WriteFragmentHeader(messageType, payload.Length, endOfMessage, rented, out int headerLength, out uint maskKey);
                 await WriteTransportAsync(rented.AsMemory(0, headerLength), cancellationToken).ConfigureAwait(false);
                 for (int offset = 0; offset < payload.Length; offset += MaskChunkSize)
@@ -188,10 +188,10 @@ public sealed partial class MessageConnection
         {
             if (rented is not null)
             {
-                _pool.Return(rented);
+                Pool.Return(rented);
             }
 
-            _writeLock.Release();
+            ExitWrite();
         }
     }
 
@@ -200,8 +200,8 @@ public sealed partial class MessageConnection
 #endif
     private async ValueTask SendControlAsync(Opcode opcode, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        byte[] rented = _pool.Rent(BufferSizeClass.Smallest);
+        await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        byte[] rented = Pool.Rent(BufferSizeClass.Smallest);
         try
         {
             if (opcode == Opcode.Pong && !CanOwePong())
@@ -215,15 +215,15 @@ public sealed partial class MessageConnection
         }
         finally
         {
-            _pool.Return(rented);
-            _writeLock.Release();
+            Pool.Return(rented);
+            ExitWrite();
         }
     }
 
     private void SendControl(Opcode opcode, ReadOnlySpan<byte> payload)
     {
-        _writeLock.Wait();
-        byte[] rented = _pool.Rent(BufferSizeClass.Smallest);
+        EnterWrite();
+        byte[] rented = Pool.Rent(BufferSizeClass.Smallest);
         try
         {
             if (opcode == Opcode.Pong && !CanOwePong())
@@ -237,8 +237,8 @@ public sealed partial class MessageConnection
         }
         finally
         {
-            _pool.Return(rented);
-            _writeLock.Release();
+            Pool.Return(rented);
+            ExitWrite();
         }
     }
 

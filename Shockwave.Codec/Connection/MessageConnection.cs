@@ -42,14 +42,11 @@ public sealed partial class MessageConnection : IDisposable
 {
     private readonly Transport _transport;
     private readonly MessageConnectionOptions _options;
-    private readonly ArrayPool<byte> _pool;
     private readonly MessageDecoder _decoder;
     private readonly MessageEncoder _encoder;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     private int _state = (int)WebSocketState.Open;
-    private WebSocketCloseStatus? _closeStatus;
-    private string? _closeStatusDescription;
+    private CloseInfo? _closeInfo;
 
     /// <summary>Creates a connection over a stream on which the opening handshake is already done.</summary>
     /// <param name="stream">The upgraded transport stream.</param>
@@ -76,10 +73,8 @@ public sealed partial class MessageConnection : IDisposable
         options.Validate();
         _transport = transport;
         _options = options;
-        _pool = options.BufferPool ?? ArrayPool<byte>.Shared;
         _decoder = new MessageDecoder(options.ToDecoderOptions());
         _encoder = new MessageEncoder(options.Role);
-        _maxReceiveBuffer = Math.Max(BufferSizeClass.Smallest, options.MaxReceiveBufferSize);
         StartKeepAlive();
     }
 
@@ -90,10 +85,10 @@ public sealed partial class MessageConnection : IDisposable
     public WebSocketState State => (WebSocketState)Volatile.Read(ref _state);
 
     /// <summary>The status of the close handshake: the peer's status once its close frame arrived, else ours once sent.</summary>
-    public WebSocketCloseStatus? CloseStatus => _closeStatus;
+    public WebSocketCloseStatus? CloseStatus => Volatile.Read(ref _closeInfo)?.Status;
 
     /// <summary>The reason that came with <see cref="CloseStatus"/>.</summary>
-    public string? CloseStatusDescription => _closeStatusDescription;
+    public string? CloseStatusDescription => Volatile.Read(ref _closeInfo)?.Description;
 
     /// <summary>Closes the transport at once, without a close handshake; pending reads and writes fail.</summary>
     public void Abort()
@@ -162,6 +157,22 @@ public sealed partial class MessageConnection : IDisposable
         return new PipeTransport(pipe, options.OwnsTransport);
     }
 
+    // Read from the options rather than copied into fields: per-connection bytes are what an idle server pays for.
+    private ArrayPool<byte> Pool => _options.BufferPool ?? ArrayPool<byte>.Shared;
+
+    private int MaxReceiveBuffer => Math.Max(BufferSizeClass.Smallest, _options.MaxReceiveBufferSize);
+
+    private void SetCloseInfo(WebSocketCloseStatus status, string description) => Volatile.Write(ref _closeInfo, new CloseInfo(status, description));
+
     private bool TrySetState(WebSocketState from, WebSocketState to) =>
         Interlocked.CompareExchange(ref _state, (int)to, (int)from) == (int)from;
+
+    // The close status and reason travel together in one object made when the close happens: consistent for readers
+    // on other threads, and one reference rather than two fields on every open connection.
+    private sealed class CloseInfo(WebSocketCloseStatus status, string description)
+    {
+        public WebSocketCloseStatus Status { get; } = status;
+
+        public string Description { get; } = description;
+    }
 }

@@ -70,9 +70,9 @@ internal sealed class PipeTransport : Transport
     public override int Read(Span<byte> buffer) => throw new NotSupportedException("A pipe has no synchronous reads; use the asynchronous API.");
 
 #if NET6_0_OR_GREATER
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
 #endif
-    public override async ValueTask WaitForDataAsync(CancellationToken cancellationToken)
+    public override async ValueTask<int> WaitForDataAsync(CancellationToken cancellationToken)
     {
         BeginRead();
         try
@@ -81,6 +81,7 @@ internal sealed class PipeTransport : Transport
 
             // Examine nothing and consume nothing: the next ReadAsync returns the same data at once.
             _pipe.Input.AdvanceTo(result.Buffer.Start);
+            return 0;
         }
         finally
         {

@@ -37,7 +37,7 @@ internal sealed partial class StreamTransport : Transport
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         _closeSource is null ? ReadCoreAsync(buffer, cancellationToken) : ReadUnownedAsync(buffer, cancellationToken);
 
-    public override ValueTask WaitForDataAsync(CancellationToken cancellationToken) =>
+    public override ValueTask<int> WaitForDataAsync(CancellationToken cancellationToken) =>
         _closeSource is null ? WaitCoreAsync(cancellationToken) : WaitUnownedAsync(cancellationToken);
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) =>
@@ -84,12 +84,12 @@ internal sealed partial class StreamTransport : Transport
     }
 
 #if NET6_0_OR_GREATER
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
 #endif
-    private async ValueTask WaitUnownedAsync(CancellationToken cancellationToken)
+    private async ValueTask<int> WaitUnownedAsync(CancellationToken cancellationToken)
     {
         using CancellationTokenSource? linked = LinkToClose(ref cancellationToken);
-        await WaitCoreAsync(cancellationToken).ConfigureAwait(false);
+        return await WaitCoreAsync(cancellationToken).ConfigureAwait(false);
     }
 
 #if NET6_0_OR_GREATER
@@ -106,9 +106,7 @@ internal sealed partial class StreamTransport : Transport
 
     public override int Read(Span<byte> buffer) => _stream.Read(buffer);
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask WaitCoreAsync(CancellationToken cancellationToken) =>
-        await _stream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+    private ValueTask<int> WaitCoreAsync(CancellationToken cancellationToken) => _stream.ReadAsync(Memory<byte>.Empty, cancellationToken);
 
     private ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) => _stream.WriteAsync(buffer, cancellationToken);
 

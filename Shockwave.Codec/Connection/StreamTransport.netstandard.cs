@@ -48,8 +48,8 @@ internal sealed partial class StreamTransport
         }
     }
 
-    private async ValueTask WaitCoreAsync(CancellationToken cancellationToken) =>
-        await _stream.ReadAsync([], 0, 0, cancellationToken).ConfigureAwait(false);
+    private ValueTask<int> WaitCoreAsync(CancellationToken cancellationToken) =>
+        new(_stream.ReadAsync([], 0, 0, cancellationToken));
 
     private ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {

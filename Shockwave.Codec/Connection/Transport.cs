@@ -16,8 +16,12 @@ internal abstract class Transport
 
     public abstract int Read(Span<byte> buffer);
 
-    /// <summary>Completes when data can be read; only called when <see cref="CanWaitWithoutBuffer"/>.</summary>
-    public abstract ValueTask WaitForDataAsync(CancellationToken cancellationToken);
+    /// <summary>Completes when data can be read; only called when <see cref="CanWaitWithoutBuffer"/>. The count means nothing.</summary>
+    /// <remarks>
+    /// Typed as a count so a stream's zero-byte <c>ReadAsync</c> is returned as it is: wrapping it in an async method
+    /// would add a box to every idle connection's pending read.
+    /// </remarks>
+    public abstract ValueTask<int> WaitForDataAsync(CancellationToken cancellationToken);
 
     public abstract ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken);
 

@@ -8,57 +8,73 @@ namespace Shockwave.Codec;
 /// </summary>
 public readonly struct DecodeResult
 {
+    // Packed into 16 bytes (offset, length, status, six one-byte fields): a result is returned from every Decode
+    // call, kept in the decoder as its sticky failure, and hoisted into the connection's read state machine.
+    private readonly int _payloadOffset;
+    private readonly int _payloadLength;
+    private readonly ushort _closeStatus;
+    private readonly DecodeResultKind _kind;
+    private readonly byte _messageType;
+    private readonly byte _flags;
+    private readonly DecodeError _error;
+    private readonly FrameError _frameError;
+    private readonly CloseFrameError _closeFrameError;
+
+    private const byte EndOfMessageFlag = 1;
+    private const byte CompressedFlag = 2;
+
     internal DecodeResult(DecodeResultKind kind, WebSocketMessageType messageType, bool endOfMessage, bool isCompressed,
         int payloadOffset, int payloadLength, WebSocketCloseStatus? closeStatus = null, DecodeError error = DecodeError.None,
         FrameError frameError = FrameError.None, CloseFrameError closeFrameError = CloseFrameError.None)
     {
-        Kind = kind;
-        MessageType = messageType;
-        EndOfMessage = endOfMessage;
-        IsCompressed = isCompressed;
-        PayloadOffset = payloadOffset;
-        PayloadLength = payloadLength;
-        CloseStatus = closeStatus;
-        Error = error;
-        FrameError = frameError;
-        CloseFrameError = closeFrameError;
+        _kind = kind;
+        _messageType = (byte)messageType;
+        _flags = (byte)((endOfMessage ? EndOfMessageFlag : 0) | (isCompressed ? CompressedFlag : 0));
+        _payloadOffset = payloadOffset;
+        _payloadLength = payloadLength;
+
+        // 0 stands for "no status": it is never a valid close code (RFC 6455 §7.4.2), and every status we carry fits 16 bits.
+        _closeStatus = closeStatus is { } status ? (ushort)status : (ushort)0;
+        _error = error;
+        _frameError = frameError;
+        _closeFrameError = closeFrameError;
     }
 
     /// <summary>What happened.</summary>
-    public DecodeResultKind Kind { get; }
+    public DecodeResultKind Kind => _kind;
 
     /// <summary>The message type of a <see cref="DecodeResultKind.MessageData"/> chunk; <see cref="WebSocketMessageType.Close"/> for a close.</summary>
-    public WebSocketMessageType MessageType { get; }
+    public WebSocketMessageType MessageType => (WebSocketMessageType)_messageType;
 
     /// <summary>Whether this chunk ends its message.</summary>
-    public bool EndOfMessage { get; }
+    public bool EndOfMessage => (_flags & EndOfMessageFlag) != 0;
 
     /// <summary>
     /// Whether the message's first frame had RSV1 set, the per-message compressed bit (RFC 7692 §6): the payload is
     /// compressed and its UTF-8 was not checked here, since only the inflated bytes are text.
     /// </summary>
-    public bool IsCompressed { get; }
+    public bool IsCompressed => (_flags & CompressedFlag) != 0;
 
     /// <summary>Where the payload (for a close: the reason) starts in the buffer given to <see cref="MessageDecoder.Decode"/>.</summary>
-    public int PayloadOffset { get; }
+    public int PayloadOffset => _payloadOffset;
 
     /// <summary>The payload's length in bytes (for a close: the reason's).</summary>
-    public int PayloadLength { get; }
+    public int PayloadLength => _payloadLength;
 
     /// <summary>
     /// For <see cref="DecodeResultKind.Close"/>: the peer's status, or <see langword="null"/> when its close frame had none.
     /// For <see cref="DecodeResultKind.Error"/>: the status to send in our close frame (1002, 1007, 1008 or 1009).
     /// </summary>
-    public WebSocketCloseStatus? CloseStatus { get; }
+    public WebSocketCloseStatus? CloseStatus => _closeStatus == 0 ? null : (WebSocketCloseStatus)_closeStatus;
 
     /// <summary>For <see cref="DecodeResultKind.Error"/>: which rule was broken.</summary>
-    public DecodeError Error { get; }
+    public DecodeError Error => _error;
 
     /// <summary>For <see cref="DecodeError.InvalidFrameHeader"/>: the header rule.</summary>
-    public FrameError FrameError { get; }
+    public FrameError FrameError => _frameError;
 
     /// <summary>For <see cref="DecodeError.InvalidClosePayload"/>: the close payload rule.</summary>
-    public CloseFrameError CloseFrameError { get; }
+    public CloseFrameError CloseFrameError => _closeFrameError;
 
     /// <summary>The payload within <paramref name="buffer"/>, which must be the buffer given to <see cref="MessageDecoder.Decode"/>.</summary>
     /// <param name="buffer">The buffer that was decoded.</param>
