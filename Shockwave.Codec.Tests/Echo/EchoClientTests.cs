@@ -15,13 +15,14 @@ public class EchoClientTests
     {
         await using var host = new EchoServerHost();
         var log = new List<string>();
-        Task<int> client = EchoClient.RunAsync(host.WebSocketUri("/client"), TimeSpan.Zero, log.Add, CancellationToken.None);
+        Uri uri = host.WebSocketUri("/client");
+        Task<int> client = EchoClient.RunAsync(uri, TimeSpan.Zero, log.Add, CancellationToken.None);
         await WaitForOpenAsync(host);
 
         await host.Server.StopAsync(TimeSpan.FromSeconds(10)).WaitAsync(Timeout);
 
         Assert.Equal(0, await client.WaitAsync(Timeout));
-        Assert.Equal("closed 1001 'server shutting down' after 0 message(s), 0 B", Assert.Single(log));
+        Assert.Equal(["connected to " + uri, "closed 1001 'server shutting down' after 0 message(s), 0 B"], log);
     }
 
     [Fact]
@@ -29,8 +30,12 @@ public class EchoClientTests
     {
         await using var host = new EchoServerHost();
         using var stop = new CancellationTokenSource();
-        Task<int> client = EchoClient.RunAsync(host.WebSocketUri("/client"), TimeSpan.Zero, null, stop.Token);
-        await WaitForOpenAsync(host);
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<int> client = EchoClient.RunAsync(host.WebSocketUri("/client"), TimeSpan.Zero, OnLog, stop.Token);
+
+        // The client's own word that its handshake completed: the server counts the connection open as soon as it
+        // sent its 101, while the client may still be reading it (a stop then cancels the connect instead).
+        await connected.Task.WaitAsync(Timeout);
 
         await stop.CancelAsync();
 
@@ -39,6 +44,14 @@ public class EchoClientTests
         Assert.Equal(EchoOutcome.Closed, record.Outcome);
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, record.CloseStatus);
         Assert.Equal("client stopping", record.CloseDescription);
+
+        void OnLog(string line)
+        {
+            if (line.StartsWith("connected", StringComparison.Ordinal))
+            {
+                connected.TrySetResult();
+            }
+        }
     }
 
     [Fact]

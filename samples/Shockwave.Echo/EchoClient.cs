@@ -31,6 +31,7 @@ internal static class EchoClient
             return 1;
         }
 
+        log?.Invoke($"connected to {uri}");
         var counters = new EchoCounters();
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (connection)
