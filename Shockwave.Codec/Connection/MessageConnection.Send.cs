@@ -142,10 +142,117 @@ public sealed partial class MessageConnection
         return SendControlAsync(Opcode.Ping, payload, cancellationToken);
     }
 
+    private ValueTask WriteFrameAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, bool wholeMessage, CancellationToken cancellationToken)
+    {
+        // Fast path for the common case, a small frame while nobody else writes: no async state machine at all when
+        // the transport completes the write at once (in-memory transports, a socket with room in its send buffer).
+        if (payload.Length <= CopyThreshold - FrameHeader.MaxHeaderLength && !cancellationToken.IsCancellationRequested && TryEnterWrite())
+        {
+            return WriteSmallFrame(messageType, payload.Span, endOfMessage, wholeMessage, cancellationToken);
+        }
+
+        return WriteFrameSlowAsync(messageType, payload, endOfMessage, wholeMessage, cancellationToken);
+    }
+
+    private ValueTask WriteSmallFrame(WebSocketMessageType messageType, ReadOnlySpan<byte> payload, bool endOfMessage, bool wholeMessage, CancellationToken cancellationToken)
+    {
+        byte[]? rented = null;
+        ValueTask write;
+        try
+        {
+            ThrowIfCannotSend();
+            if (wholeMessage && _encoder.IsMessageInProgress)
+            {
+                ThrowHelper.ThrowInvalidOperation("A fragmented message is in progress; finish it with WriteFragmentAsync(endOfMessage: true) first.");
+            }
+
+            rented = Pool.Rent(BufferSizeClass.For(_encoder.GetFrameLength(payload.Length)));
+            _encoder.WriteFragment(messageType, payload, endOfMessage, rented, out int written);
+            write = StartTransportWrite(rented.AsMemory(0, written), cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // Reported through the task, as the async path does: a caller may start a write and await it later.
+            EndSmallWrite(rented);
+            return new ValueTask(Task.FromException(ex));
+        }
+
+        if (write.IsCompletedSuccessfully)
+        {
+            EndSmallWrite(rented);
+            return default;
+        }
+
+        return FinishSmallWriteAsync(write, rented, cancellationToken);
+    }
+
 #if NET6_0_OR_GREATER
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
 #endif
-    private async ValueTask WriteFrameAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, bool wholeMessage, CancellationToken cancellationToken)
+    private async ValueTask FinishSmallWriteAsync(ValueTask write, byte[] rented, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Exception mapped = OnWriteFailure(ex, cancellationToken);
+            if (ReferenceEquals(mapped, ex))
+            {
+                throw;
+            }
+
+            throw mapped;
+        }
+        finally
+        {
+            EndSmallWrite(rented);
+        }
+    }
+
+    private void EndSmallWrite(byte[]? rented)
+    {
+        if (rented is not null)
+        {
+            Pool.Return(rented);
+        }
+
+        ExitWrite();
+    }
+
+    // The transport's write, with a synchronous throw mapped as WriteTransportAsync maps an asynchronous one.
+    private ValueTask StartTransportWrite(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return _transport.WriteAsync(data, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            throw OnWriteFailure(ex, cancellationToken);
+        }
+    }
+
+    // Maps a failed write: a cancelled one aborts (part of a frame may be out) and is rethrown as it is, as is a
+    // WebSocketException; anything else is the transport failing (also aborts). Returning the same exception means
+    // "rethrow it unchanged".
+    private Exception OnWriteFailure(Exception ex, CancellationToken cancellationToken)
+    {
+        if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            // Part of a frame may be out: the stream can no longer be trusted.
+            Abort();
+            return ex;
+        }
+
+        return ex is WebSocketException ? ex : OnTransportFailure(ex);
+    }
+
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
+    private async ValueTask WriteFrameSlowAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, bool wholeMessage, CancellationToken cancellationToken)
     {
         await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         byte[]? rented = null;
@@ -266,15 +373,15 @@ public sealed partial class MessageConnection
         {
             await _transport.WriteAsync(data, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
-            // Part of a frame may be out: the stream can no longer be trusted.
-            Abort();
-            throw;
-        }
-        catch (Exception ex) when (ex is not WebSocketException)
-        {
-            throw OnTransportFailure(ex);
+            Exception mapped = OnWriteFailure(ex, cancellationToken);
+            if (ReferenceEquals(mapped, ex))
+            {
+                throw;
+            }
+
+            throw mapped;
         }
     }
 
@@ -287,14 +394,15 @@ public sealed partial class MessageConnection
         {
             await _transport.WriteAsync(header, payload, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
-            Abort();
-            throw;
-        }
-        catch (Exception ex) when (ex is not WebSocketException)
-        {
-            throw OnTransportFailure(ex);
+            Exception mapped = OnWriteFailure(ex, cancellationToken);
+            if (ReferenceEquals(mapped, ex))
+            {
+                throw;
+            }
+
+            throw mapped;
         }
     }
 

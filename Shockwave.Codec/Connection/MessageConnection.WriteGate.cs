@@ -21,6 +21,9 @@ public sealed partial class MessageConnection
         return Interlocked.Increment(ref _writers) == 1 ? default : WaitForTurnAsync(cancellationToken);
     }
 
+    /// <summary>Takes the turn only if nobody holds or waits for it, with no side effect otherwise.</summary>
+    private bool TryEnterWrite() => Interlocked.CompareExchange(ref _writers, 1, 0) == 0;
+
     private void EnterWrite()
     {
         if (Interlocked.Increment(ref _writers) != 1)
