@@ -1,5 +1,6 @@
 #if !CODEC_NETSTANDARD
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.Sockets;
 using Xunit;
 
@@ -22,6 +23,9 @@ internal sealed class ConformanceClient : IDisposable
     /// <summary>How long any one read waits for the server; a server that says nothing fails the test instead of hanging it.</summary>
     public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>How long after its close frame the server may take to close the TCP connection (Autobahn's killAfter(1)).</summary>
+    public static readonly TimeSpan CloseToTransportLimit = TimeSpan.FromSeconds(1);
+
     private readonly TcpClient _tcp;
     private readonly NetworkStream _stream;
     private byte[] _buffer = new byte[64 * 1024];
@@ -32,6 +36,7 @@ internal sealed class ConformanceClient : IDisposable
     private ArrayBufferWriter<byte>? _message;
     private int _messageFrames;
     private bool _closeReceived;
+    private long _closeReceivedAt;
     private bool _transportClosed;
 
     private ConformanceClient(TcpClient tcp)
@@ -40,8 +45,13 @@ internal sealed class ConformanceClient : IDisposable
         _stream = tcp.GetStream();
     }
 
+    /// <summary>The Sec-WebSocket-Extensions the server accepted, or <see langword="null"/>.</summary>
+    public string? Extensions { get; private set; }
+
     /// <summary>Opens a TCP connection to 127.0.0.1 and completes the opening handshake.</summary>
-    public static async Task<ConformanceClient> ConnectAsync(int port)
+    /// <param name="port">The server's port.</param>
+    /// <param name="extensionOffer">A Sec-WebSocket-Extensions offer to send, as Autobahn sections 12 and 13 do.</param>
+    public static async Task<ConformanceClient> ConnectAsync(int port, string? extensionOffer = null)
     {
         var tcp = new TcpClient { NoDelay = true };
         try
@@ -57,7 +67,7 @@ internal sealed class ConformanceClient : IDisposable
         var client = new ConformanceClient(tcp);
         try
         {
-            var handshake = new ClientHandshake(new Uri($"ws://127.0.0.1:{port}/conformance"));
+            var handshake = new ClientHandshake(new Uri($"ws://127.0.0.1:{port}/conformance"), new ClientHandshakeOptions { Extensions = extensionOffer });
             await client._stream.WriteAsync(handshake.CreateRequest());
             while (true)
             {
@@ -67,6 +77,7 @@ internal sealed class ConformanceClient : IDisposable
                 {
                     // Whatever followed the 101 head is already frames.
                     client._start += consumed;
+                    client.Extensions = handshake.Extensions;
                     return client;
                 }
 
@@ -188,6 +199,13 @@ internal sealed class ConformanceClient : IDisposable
     {
         ServerEvent ev = await ReadEventAsync();
         Assert.True(ev.Kind == ServerEventKind.TransportClosed, $"expected the server to close the TCP connection, got {ev}");
+        if (_closeReceived)
+        {
+            // Autobahn gives the server one second after the close handshake before it drops the connection itself
+            // and reports "It is preferred that the server close the TCP connection".
+            TimeSpan waited = Stopwatch.GetElapsedTime(_closeReceivedAt);
+            Assert.True(waited < CloseToTransportLimit, $"the server closed the TCP connection {waited.TotalMilliseconds:0} ms after its close frame");
+        }
     }
 
     public void Dispose()
@@ -283,6 +301,7 @@ internal sealed class ConformanceClient : IDisposable
             {
                 case 8:
                     _closeReceived = true;
+                    _closeReceivedAt = Stopwatch.GetTimestamp();
                     return new ServerEvent(ServerEventKind.Close, payload);
                 case 9:
                     return new ServerEvent(ServerEventKind.Ping, payload);

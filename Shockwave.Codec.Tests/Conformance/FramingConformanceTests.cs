@@ -90,6 +90,20 @@ public class FramingConformanceTests
     }
 
     [Fact]
+    public async Task Rfc6455_9_1_an_extension_offer_is_declined_and_rsv1_still_fails_with_1002()
+    {
+        // §9.1: the server answers only extensions it supports (the sample none); with none negotiated, §5.2 makes a
+        // compressed-looking frame (RSV1, as permessage-deflate would send) a protocol error.
+        await using var host = new EchoServerHost();
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port, "permessage-deflate; client_max_window_bits");
+        Assert.Null(client.Extensions);
+
+        await client.SendAsync(client.Frame(0xC1, "Hello"u8));
+
+        await client.ExpectFailureAsync(1002);
+    }
+
+    [Fact]
     public async Task Rfc6455_5_2_a_64_bit_length_with_its_most_significant_bit_set_fails_with_1002()
     {
         // §5.2: "the most significant bit MUST be 0" in the 64-bit length. The server must not wait for 2^63 bytes.
