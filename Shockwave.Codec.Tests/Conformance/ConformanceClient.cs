@@ -15,7 +15,7 @@ namespace Shockwave.Codec.Tests.Conformance;
 /// Frames are built and parsed here without the library's <see cref="FrameWriter"/>, <see cref="FrameHeaderParser"/>
 /// or <see cref="Masker"/>, so the server under test is checked against an independent reading of RFC 6455 §5.2.
 /// Every server frame is checked as it arrives: unmasked (§5.1), no RSV bits (§5.2, no extension was negotiated),
-/// a known opcode, control frames unfragmented and at most 125 bytes (§5.5), continuations only inside a message and
+/// the shortest length encoding, a known opcode, text messages valid UTF-8 (§5.6), control frames unfragmented and at most 125 bytes (§5.5), continuations only inside a message and
 /// no new message inside one (§5.4), and nothing at all after a close frame (§5.5.1).
 /// </remarks>
 internal sealed class ConformanceClient : IDisposable
@@ -282,6 +282,7 @@ internal sealed class ConformanceClient : IDisposable
             }
         }
 
+        Assert.True(lengthBytes == 0 || length > (lengthBytes == 2 ? 125UL : 0xFFFFUL), "RFC 6455 §5.2: the minimal number of bytes MUST be used to encode the length");
         Assert.True(length <= 256 * 1024 * 1024, $"a server frame of {length} bytes is more than any test sends");
         int headerLength = 2 + lengthBytes;
         if (!await EnsureAsync(headerLength + (int)length))
@@ -334,6 +335,7 @@ internal sealed class ConformanceClient : IDisposable
         }
 
         var message = new ServerEvent(_messageKind!.Value, _message!.WrittenSpan.ToArray(), _messageFrames);
+        Assert.True(message.Kind != ServerEventKind.Text || System.Text.Unicode.Utf8.IsValid(message.Payload), "RFC 6455 §5.6: a text message MUST be valid UTF-8");
         _messageKind = null;
         _message = null;
         return message;
