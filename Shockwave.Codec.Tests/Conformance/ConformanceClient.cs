@@ -2,6 +2,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Text;
 using Xunit;
 
 namespace Shockwave.Codec.Tests.Conformance;
@@ -26,6 +27,7 @@ internal sealed class ConformanceClient : IDisposable
     /// <summary>How long after its close frame the server may take to close the TCP connection (Autobahn's killAfter(1)).</summary>
     public static readonly TimeSpan CloseToTransportLimit = TimeSpan.FromSeconds(1);
 
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly TcpClient _tcp;
     private readonly NetworkStream _stream;
     private byte[] _buffer = new byte[64 * 1024];
@@ -36,6 +38,8 @@ internal sealed class ConformanceClient : IDisposable
     private ArrayBufferWriter<byte>? _message;
     private int _messageFrames;
     private bool _closeReceived;
+    private Decoder? _textDecoder;
+    private readonly char[] _scratchChars = new char[16 * 1024];
     private long _closeReceivedAt;
     private bool _transportClosed;
 
@@ -82,6 +86,47 @@ internal sealed class ConformanceClient : IDisposable
                 }
 
                 Assert.Equal(OperationStatus.NeedMoreData, status);
+            }
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens a TCP connection to 127.0.0.1, writes <paramref name="request"/> as it is and reads the response head,
+    /// for tests of the exact request another client (Autobahn's) sends.
+    /// </summary>
+    /// <returns>The client, positioned after the response head, and the head itself.</returns>
+    public static async Task<(ConformanceClient Client, string ResponseHead)> ConnectRawAsync(int port, string request)
+    {
+        var tcp = new TcpClient { NoDelay = true };
+        try
+        {
+            await tcp.ConnectAsync("127.0.0.1", port).WaitAsync(ReadTimeout);
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
+        }
+
+        var client = new ConformanceClient(tcp);
+        try
+        {
+            await client._stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+            while (true)
+            {
+                int end = client._buffer.AsSpan(0, client._end).IndexOf("\r\n\r\n"u8);
+                if (end >= 0)
+                {
+                    client._start = end + 4;
+                    return (client, Encoding.ASCII.GetString(client._buffer, 0, end + 4));
+                }
+
+                Assert.True(await client.FillAsync(), "the server closed the connection before the end of its response head");
             }
         }
         catch
@@ -329,16 +374,49 @@ internal sealed class ConformanceClient : IDisposable
 
         _message!.Write(payload);
         _messageFrames++;
+        if (_messageKind == ServerEventKind.Text)
+        {
+            CheckText(payload, fin);
+        }
+
         if (!fin)
         {
             return null;
         }
 
         var message = new ServerEvent(_messageKind!.Value, _message!.WrittenSpan.ToArray(), _messageFrames);
-        Assert.True(message.Kind != ServerEventKind.Text || System.Text.Unicode.Utf8.IsValid(message.Payload), "RFC 6455 §5.6: a text message MUST be valid UTF-8");
         _messageKind = null;
         _message = null;
         return message;
+    }
+
+    /// <summary>
+    /// RFC 6455 §5.6: text is UTF-8. Checked fragment by fragment, so a server that echoed bytes already known to be
+    /// invalid (before failing the connection itself) is caught even when the message never completes; Autobahn's
+    /// client would fail such a connection from its side.
+    /// </summary>
+    private void CheckText(ReadOnlySpan<byte> fragment, bool fin)
+    {
+        _textDecoder ??= s_strictUtf8.GetDecoder();
+        try
+        {
+            bool completed;
+            do
+            {
+                _textDecoder.Convert(fragment, _scratchChars, flush: fin, out int bytesUsed, out _, out completed);
+                fragment = fragment.Slice(bytesUsed);
+            }
+            while (!completed || fragment.Length > 0);
+        }
+        catch (DecoderFallbackException)
+        {
+            Assert.Fail("RFC 6455 §5.6: the server sent a text frame that is not valid UTF-8");
+        }
+
+        if (fin)
+        {
+            _textDecoder = null;
+        }
     }
 
     private ServerEvent TransportEnded()
