@@ -24,8 +24,12 @@ internal sealed class ConformanceClient : IDisposable
     /// <summary>How long any one read waits for the server; a server that says nothing fails the test instead of hanging it.</summary>
     public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(20);
 
-    /// <summary>How long after its close frame the server may take to close the TCP connection (Autobahn's killAfter(1)).</summary>
-    public static readonly TimeSpan CloseToTransportLimit = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long after its close frame the server may take to close the TCP connection. Autobahn allows 1 s; the echo
+    /// server closes at once, but this suite shares 2 cores with parallel test classes, so the bound is 3 s: still
+    /// below the server's 5 s close timeout, so a server that waited for the client to close first would fail.
+    /// </summary>
+    public static readonly TimeSpan CloseToTransportLimit = TimeSpan.FromSeconds(3);
 
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly TcpClient _tcp;
