@@ -37,6 +37,9 @@ public class ManagedWebSocketDeflateTests
             offer = request.Split("\r\n")
                 .Single(line => line.StartsWith("Sec-WebSocket-Extensions:", StringComparison.OrdinalIgnoreCase))
                 ["Sec-WebSocket-Extensions:".Length..].Trim();
+
+            // Answer, so that the client fails at once (a connection closed before any response is retried).
+            await accepted.GetStream().WriteAsync("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), cancel.Token);
         }
 
         await Assert.ThrowsAnyAsync<Exception>(() => connect);
