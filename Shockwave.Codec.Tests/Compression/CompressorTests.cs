@@ -104,6 +104,35 @@ public class CompressorTests
         }
     }
 
+    [Theory]
+    [InlineData(9)]
+    [InlineData(10)]
+    [InlineData(12)]
+    public void Small_windows_are_honoured(int bits)
+    {
+        // Blocks repeated at distances below and above the window (zlib matches reach at most the window less 262 bytes): a compressor that reached past its window would be
+        // caught by a receiver with that window, reading through a 1-byte buffer (zlib checks distances against the
+        // history it really holds, the window plus the current output).
+        var random = new Random(bits);
+        byte[] block = new byte[100];
+        random.NextBytes(block);
+        var message = new List<byte>();
+        foreach (int gap in new[] { 20, 50, 1000, 3000, 5000, 20 })
+        {
+            message.AddRange(block);
+            byte[] filler = new byte[gap];
+            random.NextBytes(filler);
+            message.AddRange(filler);
+        }
+
+        byte[] payload = [.. message];
+        using var compressor = new PerMessageDeflateCompressor(Options(windowBits: bits), WebSocketRole.Client, DeflateEngineKind.Native);
+        using var decompressor = new PerMessageDeflateDecompressor(Options(windowBits: bits), WebSocketRole.Server, DeflateEngineKind.Native);
+        byte[] compressed = CompressWhole(compressor, payload);
+        Assert.True(compressed.Length < payload.Length, "the near repeats compress");
+        Assert.Equal(payload, Decompress(decompressor, [compressed], chunk: 1));
+    }
+
     [Fact]
     public void Bound_grows_by_an_eighth_and_a_bit()
     {

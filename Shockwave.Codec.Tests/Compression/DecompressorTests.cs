@@ -209,6 +209,16 @@ public class DecompressorTests
 
     [Theory]
     [MemberData(nameof(Engines), MemberType = typeof(DeflateTestKit))]
+    public void Empty_destination_is_a_full_one_not_corrupt_data(Engine engine)
+    {
+        using var decompressor = new PerMessageDeflateDecompressor(Options(), WebSocketRole.Server, engine.Kind());
+        Assert.Equal(OperationStatus.DestinationTooSmall, decompressor.Decompress(Hex("f2 48 cd c9 c9 07 00"), [], true, out int consumed, out int written));
+        Assert.Equal(0, consumed + written);
+        Assert.Equal(s_hello, Decompress(decompressor, [Hex("f2 48 cd c9 c9 07 00")]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines), MemberType = typeof(DeflateTestKit))]
     public void Without_takeover_no_state_is_held_between_messages(Engine engine)
     {
         using var decompressor = new PerMessageDeflateDecompressor(Options(takeover: false), WebSocketRole.Server, engine.Kind());

@@ -107,6 +107,37 @@ public class ManagedWebSocketDeflateTests
         }
     }
 
+    [Fact]
+    public async Task ManagedWebSocket_compresses_exactly_as_our_level_6()
+    {
+        // Same zlib, same window and memory level: identical bytes show ManagedWebSocket's level (and that level 6 is
+        // not merely close: other levels give other bytes for this text).
+        (DuplexStream ours, DuplexStream theirs) = DuplexStream.Create();
+        using WebSocket server = WebSocket.CreateFromStream(theirs, new WebSocketCreationOptions
+        {
+            IsServer = true,
+            DangerousDeflateOptions = new WebSocketDeflateOptions(),
+        });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        byte[] text = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 3000).Select(i => $"{{\"id\":{i},\"v\":\"{i * 7919 % 10007}\",\"w\":{i % 11}}},")));
+        await server.SendAsync(text, WebSocketMessageType.Text, true, cancel.Token);
+        WireFrame frame = await ReadFrameAsync(ours, cancel.Token);
+
+        var matching = new List<int>();
+        for (int level = 1; level <= 9; level++)
+        {
+            using var compressor = new PerMessageDeflateCompressor(DeflateTestKit.Options(level: level), WebSocketRole.Server, DeflateEngineKind.Native);
+            if (DeflateTestKit.CompressWhole(compressor, text).AsSpan().SequenceEqual(frame.Payload))
+            {
+                matching.Add(level);
+            }
+        }
+
+        Assert.Contains(6, matching);
+        Assert.DoesNotContain(1, matching);
+        Assert.DoesNotContain(9, matching);
+    }
+
     private static IEnumerable<string> Messages()
     {
         yield return "Hello";
