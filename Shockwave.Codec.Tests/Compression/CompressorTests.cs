@@ -207,12 +207,22 @@ public class CompressorTests
             RoundTrip(i);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        // The counter may over-report, never under-report: a thread suspension elsewhere (a GC, tiering) can retire
+        // this thread's allocation quantum and count its unused rest. Starting from a collection nearly always avoids
+        // it; the least of three runs is exact (as Connection/AllocationTests does).
+        var measured = new List<long>();
+        for (int attempt = 0; attempt < 3 && (measured.Count == 0 || measured.Min() != 0); attempt++)
         {
-            RoundTrip(i);
+            GC.Collect();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++)
+            {
+                RoundTrip(i);
+            }
+
+            measured.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(measured.Min() == 0, $"measured {string.Join(", ", measured)} B");
     }
 }

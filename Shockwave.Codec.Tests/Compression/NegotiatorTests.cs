@@ -403,6 +403,19 @@ public class NegotiatorTests
         AssertAgreed(clientAgreed, client: 11, server: 13, clientTakeover: false, serverTakeover: false);
     }
 
+    [Fact]
+    public void Null_arguments_throw()
+    {
+        Assert.Throws<ArgumentNullException>("offer", () => PerMessageDeflateNegotiator.CreateOffer(null!));
+        Assert.Throws<ArgumentNullException>("offers", () => PerMessageDeflateNegotiator.TryNegotiate(null!, s_defaults, out _, out _));
+        Assert.Throws<ArgumentNullException>("policy", () => PerMessageDeflateNegotiator.TryNegotiate([], null!, out _, out _));
+        Assert.Throws<ArgumentNullException>("response", () => PerMessageDeflateNegotiator.TryAcceptResponse(null!, s_defaults, out _));
+        Assert.Throws<ArgumentNullException>("offered", () => PerMessageDeflateNegotiator.TryAcceptResponse("permessage-deflate", null!, out _));
+        Assert.Throws<ArgumentNullException>("agreed", () => new PerMessageDeflateCompressor(null!, WebSocketRole.Client));
+        Assert.Throws<ArgumentNullException>("agreed", () => new PerMessageDeflateDecompressor(null!, WebSocketRole.Client));
+        Assert.True(PerMessageDeflateNegotiator.IsSupported);
+    }
+
     private static void AssertAgreed(PerMessageDeflateOptions agreed, int client, int server, bool clientTakeover, bool serverTakeover)
     {
         Assert.Equal(client, agreed.ClientMaxWindowBits);
