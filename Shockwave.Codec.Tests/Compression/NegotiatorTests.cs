@@ -89,7 +89,8 @@ public class NegotiatorTests
     [Fact]
     public void Node_ws_offer_is_accepted()
     {
-        // ws (8.x) as a client offers exactly what browsers offer.
+        // ws 8.23.0 (the interop tests' pinned version) with perMessageDeflate: true sends, as captured from the wire,
+        // "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits" — what browsers send.
         (string response, _) = Negotiate(s_defaults, "permessage-deflate; client_max_window_bits");
         Assert.Equal("permessage-deflate", response);
     }
