@@ -249,6 +249,32 @@ public class DecompressorTests
     }
 
     [Fact]
+    public void Inflater_resets_by_reinitialising_where_InflateReset2_is_missing()
+    {
+        // Runtimes before .NET 10 may lack CompressionNative_InflateReset2_; both paths give the same results, so
+        // flipping the switch does not disturb tests running meanwhile.
+        bool had = ZlibNative.s_hasInflateReset2;
+        try
+        {
+            ZlibNative.s_hasInflateReset2 = false;
+            using var decompressor = new PerMessageDeflateDecompressor(Options(takeover: false), WebSocketRole.Server, DeflateEngineKind.Native);
+            using var withTakeover = new PerMessageDeflateDecompressor(Options(takeover: true), WebSocketRole.Server, DeflateEngineKind.Native);
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.Equal(s_hello, Decompress(decompressor, [Hex("f2 48 cd c9 c9 07 00")]));
+                Assert.Equal(s_hello, Decompress(withTakeover, [Hex("f3 48 cd c9 c9 07 00 00")]));
+                Assert.Equal(s_hello, Decompress(withTakeover, [Hex("f2 48 cd c9 c9 07 00")]));
+            }
+        }
+        finally
+        {
+            ZlibNative.s_hasInflateReset2 = had;
+        }
+
+        Assert.True(ZlibNative.s_hasInflateReset2); // .NET 10's library has it
+    }
+
+    [Fact]
     public void Dispose_twice_is_safe_and_use_after_dispose_throws()
     {
         var compressor = new PerMessageDeflateCompressor(Options(), WebSocketRole.Client);
