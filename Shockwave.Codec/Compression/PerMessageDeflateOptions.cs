@@ -1,0 +1,149 @@
+namespace Shockwave.Codec;
+
+/// <summary>
+/// The parameters of permessage-deflate (RFC 7692). One type serves three purposes: a client's offer, a server's
+/// policy, and the parameters both ends agreed on, which <see cref="PerMessageDeflateNegotiator"/> returns and
+/// <see cref="PerMessageDeflateCompressor"/> and <see cref="PerMessageDeflateDecompressor"/> take.
+/// </summary>
+/// <remarks>
+/// Window sizes are base-2 logarithms of the LZ77 sliding window (RFC 7692 §7.1.2). The wire allows 8..15, but
+/// zlib's raw deflate cannot compress with a 256-byte window, so these options take 9..15; the negotiator maps a
+/// peer's 8 to what can be honoured, or declines (see <see cref="PerMessageDeflateNegotiator"/>).
+/// </remarks>
+public sealed class PerMessageDeflateOptions
+{
+    /// <summary>The lowest window size these options accept: zlib cannot deflate with 8 (RFC 7692 §7.1.2).</summary>
+    public const int MinWindowBits = 9;
+
+    /// <summary>The largest window size, and the default: 32 KiB (RFC 7692 §7.1.2).</summary>
+    public const int MaxWindowBits = 15;
+
+    private readonly int _clientMaxWindowBits = MaxWindowBits;
+    private readonly int _serverMaxWindowBits = MaxWindowBits;
+    private readonly int _compressionLevel = 6;
+    private readonly int _minimumCompressSize = DefaultMinimumCompressSize;
+
+    /// <summary>The default of <see cref="MinimumCompressSize"/>: 32 bytes, below which deflate rarely wins.</summary>
+    /// <remarks>
+    /// A deflate block costs about 2 bytes of header and an end-of-block code, and the message's frame gains nothing
+    /// from compressing a few bytes, while it does pay a call into zlib and a rented state.
+    /// </remarks>
+    public const int DefaultMinimumCompressSize = 32;
+
+    /// <summary>
+    /// The client's LZ77 window as a base-2 logarithm, 9..15 (default 15). In an offer below 15 it is sent as
+    /// <c>client_max_window_bits=N</c>; at 15 the offer still carries a bare <c>client_max_window_bits</c>, so that a
+    /// server may limit the client (RFC 7692 §7.1.2.2). In a server policy it limits the client only when the client
+    /// offered that parameter.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 9..15.</exception>
+    public int ClientMaxWindowBits
+    {
+        get => _clientMaxWindowBits;
+        init => _clientMaxWindowBits = CheckWindowBits(value, nameof(ClientMaxWindowBits));
+    }
+
+    /// <summary>
+    /// The server's LZ77 window as a base-2 logarithm, 9..15 (default 15). In an offer below 15 it is sent as
+    /// <c>server_max_window_bits=N</c>; in a server policy below 15 the server announces it in its response
+    /// (RFC 7692 §7.1.2.1).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 9..15.</exception>
+    public int ServerMaxWindowBits
+    {
+        get => _serverMaxWindowBits;
+        init => _serverMaxWindowBits = CheckWindowBits(value, nameof(ServerMaxWindowBits));
+    }
+
+    /// <summary>
+    /// Whether the client may reuse its LZ77 window across messages (default true). False is
+    /// <c>client_no_context_takeover</c> (RFC 7692 §7.1.1.2): each client message is compressed on its own, and
+    /// neither end keeps the client's compression state between messages.
+    /// </summary>
+    public bool ClientContextTakeover { get; init; } = true;
+
+    /// <summary>
+    /// Whether the server may reuse its LZ77 window across messages (default true). False is
+    /// <c>server_no_context_takeover</c> (RFC 7692 §7.1.1.1).
+    /// </summary>
+    public bool ServerContextTakeover { get; init; } = true;
+
+    /// <summary>
+    /// The zlib compression level used when sending, 1 (fastest) .. 9 (smallest); default 6, zlib's own default,
+    /// which is also what .NET's <c>ClientWebSocket</c> with <c>DangerousDeflateOptions</c> compresses with.
+    /// Not negotiated: each end chooses its own.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 1..9.</exception>
+    public int CompressionLevel
+    {
+        get => _compressionLevel;
+        init
+        {
+            if (value is < 1 or > 9)
+            {
+                ThrowHelper.ThrowArgumentOutOfRange(nameof(CompressionLevel), "The compression level must be 1..9.");
+            }
+
+            _compressionLevel = value;
+        }
+    }
+
+    /// <summary>
+    /// Messages shorter than this many bytes are sent uncompressed (RSV1 clear), which RFC 7692 §6 allows for any
+    /// message. Default <see cref="DefaultMinimumCompressSize"/>; 0 compresses everything. Not negotiated.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int MinimumCompressSize
+    {
+        get => _minimumCompressSize;
+        init
+        {
+            if (value < 0)
+            {
+                ThrowHelper.ThrowArgumentOutOfRange(nameof(MinimumCompressSize), "The minimum size cannot be negative.");
+            }
+
+            _minimumCompressSize = value;
+        }
+    }
+
+    /// <summary>
+    /// Whether a whole message whose compressed form would not be shorter is sent uncompressed instead (default
+    /// true). The sender then calls <see cref="PerMessageDeflateCompressor.Reset"/>, because the peer never saw the
+    /// compressed bytes its window would otherwise refer to. Not negotiated.
+    /// </summary>
+    public bool SkipCompressionWhenLarger { get; init; } = true;
+
+    /// <summary>Whether a message of <paramref name="length"/> bytes is worth compressing under <see cref="MinimumCompressSize"/>.</summary>
+    /// <param name="length">The message's payload length in bytes.</param>
+    /// <returns>True when the message should go through the compressor.</returns>
+    public bool ShouldCompress(long length) => length >= _minimumCompressSize;
+
+    /// <summary>The window size the given endpoint compresses with.</summary>
+    /// <param name="sender">The endpoint that compresses.</param>
+    /// <returns><see cref="ServerMaxWindowBits"/> for a server, <see cref="ClientMaxWindowBits"/> for a client.</returns>
+    public int GetMaxWindowBits(WebSocketRole sender) =>
+        sender == WebSocketRole.Server ? _serverMaxWindowBits : _clientMaxWindowBits;
+
+    /// <summary>Whether the given endpoint keeps its LZ77 window from one message to the next.</summary>
+    /// <param name="sender">The endpoint that compresses.</param>
+    /// <returns><see cref="ServerContextTakeover"/> for a server, <see cref="ClientContextTakeover"/> for a client.</returns>
+    public bool GetContextTakeover(WebSocketRole sender) =>
+        sender == WebSocketRole.Server ? ServerContextTakeover : ClientContextTakeover;
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"client_max_window_bits={_clientMaxWindowBits}, server_max_window_bits={_serverMaxWindowBits}, " +
+        $"client_context_takeover={ClientContextTakeover}, server_context_takeover={ServerContextTakeover}, " +
+        $"level={_compressionLevel}, minimum={_minimumCompressSize}, skip_when_larger={SkipCompressionWhenLarger}";
+
+    private static int CheckWindowBits(int value, string name)
+    {
+        if (value is < MinWindowBits or > MaxWindowBits)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(name, "Window bits must be 9..15 (zlib cannot deflate with 8).");
+        }
+
+        return value;
+    }
+}
