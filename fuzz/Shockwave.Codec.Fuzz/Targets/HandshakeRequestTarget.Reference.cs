@@ -116,6 +116,10 @@ internal sealed partial class HandshakeRequestTarget
         {
             broken.Add(HandshakeError.InvalidKey);
         }
+        else if (!ReferenceHttp.HasCanonicalPadBits(keys[0]))
+        {
+            unsure.Add(HandshakeError.InvalidKey);
+        }
 
         List<string> versions = ReferenceHttp.Values(fields, "Sec-WebSocket-Version");
         if (versions.Count != 1 || versions[0] != "13")

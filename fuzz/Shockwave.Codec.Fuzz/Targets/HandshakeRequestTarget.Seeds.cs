@@ -63,6 +63,7 @@ internal sealed partial class HandshakeRequestTarget
         yield return Seed("invalid-key-15-bytes", Defaults, [5], Minimal().Replace(SampleKey, "AAAAAAAAAAAAAAAAAAAA"));
         yield return Seed("invalid-key-17-bytes", Defaults, [5], Minimal().Replace(SampleKey, "AAAAAAAAAAAAAAAAAAAAAAA="));
         yield return Seed("invalid-key-not-base64", Defaults, [5], Minimal().Replace(SampleKey, "dGhlIHNhbXBsZSBub25jZQ!="));
+        yield return Seed("key-nonzero-pad-bits", Defaults, [5], Minimal().Replace(SampleKey, "dGhlIHNhbXBsZSBub25jZR=="));
         yield return Seed("invalid-key-inner-space", Defaults, [5], Minimal().Replace(SampleKey, "dGhlIHNhbXBs ZSBub25jZQ="));
         yield return Seed("invalid-two-keys", Defaults, [5], Minimal("Sec-WebSocket-Key: " + OtherKey + "\r\n"));
         yield return Seed("invalid-origin-rejected", 0x40, [5], Minimal("Origin: https://evil.example\r\n"));

@@ -70,7 +70,7 @@ internal sealed partial class HandshakeResponseTarget : IFuzzTarget
         var handshake = new ClientHandshake(Address, options);
         string key = KeyOf(handshake.CreateRequest());
         Check.Equal(handshake.Key, key, "Key property vs the request");
-        Check.True(ReferenceHttp.IsValidKey(key), $"the client's key '{key}' is base64 of 16 bytes");
+        Check.True(ReferenceHttp.IsValidKey(key) && ReferenceHttp.HasCanonicalPadBits(key), $"the client's key '{key}' is canonical base64 of 16 bytes");
         string accept = ReferenceHttp.Accept(key);
         byte[] response = Encoding.Latin1.GetBytes(Encoding.Latin1.GetString(data).Replace(Placeholder, accept, StringComparison.Ordinal));
 

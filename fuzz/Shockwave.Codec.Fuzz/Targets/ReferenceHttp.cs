@@ -162,6 +162,13 @@ internal static class ReferenceHttp
         return true;
     }
 
+    /// <summary>
+    /// Whether the 4 unused bits of a valid key's last character are zero, as an encoder writes them. RFC 4648 §3.5 lets a
+    /// decoder refuse a key where they are not (the BCL's Base64 does) or ignore them: either answer is right.
+    /// </summary>
+    public static bool HasCanonicalPadBits(string key) =>
+        ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".IndexOf(key[21]) & 0x0F) == 0;
+
     /// <summary>RFC 6455 §4.2.2 item 5.4: base64(SHA-1(key + GUID)), with the BCL's SHA-1 and Convert.</summary>
     public static string Accept(string key) => Convert.ToBase64String(SHA1.HashData(Encoding.Latin1.GetBytes(key + Guid)));
 
