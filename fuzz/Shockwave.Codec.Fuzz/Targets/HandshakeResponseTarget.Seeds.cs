@@ -53,7 +53,7 @@ internal sealed partial class HandshakeResponseTarget
         yield return Seed("invalid-connection-quoted", Defaults, [5], Minimal().Replace("Connection: Upgrade", "Connection: \"close, Upgrade\""));
         yield return Seed("invalid-no-accept", Defaults, [5], Minimal().Replace("Sec-WebSocket-Accept: " + Placeholder + "\r\n", ""));
         yield return Seed("invalid-wrong-accept", Defaults, [5], Minimal().Replace(Placeholder, "s3pPLMBiTxaQ9kYGzzhZRbK+xOO="));
-        yield return Seed("invalid-accept-case", Defaults, [5], Minimal().Replace(Placeholder, Placeholder.ToLowerInvariant()));
+        yield return Seed("invalid-accept-case", Defaults, [5], Minimal().Replace(Placeholder, SwappedPlaceholder));
         yield return Seed("invalid-two-accepts", Defaults, [5], Minimal("Sec-WebSocket-Accept: " + Placeholder + "\r\n"));
         yield return Seed("invalid-protocol-not-offered", ChatOffered, [5], Minimal("Sec-WebSocket-Protocol: superchat\r\n"));
         yield return Seed("invalid-protocol-none-offered", Defaults, [5], Minimal("Sec-WebSocket-Protocol: chat\r\n"));

@@ -13,12 +13,16 @@ namespace Shockwave.Codec.Fuzz;
 /// (<see cref="ExtensionOffers"/>), bits 4–5 the head size limit (<see cref="HeadLimits"/>), bits 6–7 the header count
 /// limit (<see cref="CountLimits"/>). The client draws a random key that cannot be fixed from outside, so the harness
 /// reads it back from the request the client wrote and replaces every <see cref="Placeholder"/> in the input (the
-/// accept value of RFC 6455's sample key) with the right accept value before feeding it: the fuzzer can then reach
-/// an accepted handshake, and every run of an input takes the same path whatever the key.
+/// accept value of RFC 6455's sample key) with the right accept value, and every <see cref="SwappedPlaceholder"/> with
+/// that value in swapped case, before feeding it: the fuzzer can then reach an accepted handshake (and a near miss),
+/// and every run of an input takes the same path whatever the key.
 /// </remarks>
 internal sealed partial class HandshakeResponseTarget : IFuzzTarget
 {
     internal const string Placeholder = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
+
+    /// <summary>The placeholder with its letters' case swapped: replaced by the right accept value with its case swapped, which must be refused (RFC 6455 §4.1 compares it exactly).</summary>
+    internal static readonly string SwappedPlaceholder = SwapCase(Placeholder);
     internal static readonly Uri Address = new("ws://server.example.com/chat");
     internal static readonly string[][] Offers = [[], ["chat"], ["chat", "superchat"], ["v2.json", "mqtt"]];
     internal static readonly string?[] ExtensionOffers = [null, "permessage-deflate; client_max_window_bits", "permessage-deflate, x-webkit-deflate-frame", "foo; bar=\"1,2\""];
@@ -72,7 +76,8 @@ internal sealed partial class HandshakeResponseTarget : IFuzzTarget
         Check.Equal(handshake.Key, key, "Key property vs the request");
         Check.True(ReferenceHttp.IsValidKey(key) && ReferenceHttp.HasCanonicalPadBits(key), $"the client's key '{key}' is canonical base64 of 16 bytes");
         string accept = ReferenceHttp.Accept(key);
-        byte[] response = Encoding.Latin1.GetBytes(Encoding.Latin1.GetString(data).Replace(Placeholder, accept, StringComparison.Ordinal));
+        byte[] response = Encoding.Latin1.GetBytes(Encoding.Latin1.GetString(data)
+            .Replace(Placeholder, accept, StringComparison.Ordinal).Replace(SwappedPlaceholder, SwapCase(accept), StringComparison.Ordinal));
 
         OperationStatus status = OperationStatus.NeedMoreData;
         int position = 0;
@@ -110,7 +115,7 @@ internal sealed partial class HandshakeResponseTarget : IFuzzTarget
         }
 
         // Runs draw different keys: each one's accept value is put back to the placeholder before outcomes are compared.
-        string? Unkeyed(string? value) => value?.Replace(accept, Placeholder, StringComparison.Ordinal);
+        string? Unkeyed(string? value) => value?.Replace(accept, Placeholder, StringComparison.Ordinal).Replace(SwapCase(accept), SwappedPlaceholder, StringComparison.Ordinal);
         string headers = string.Join("|", handshake.ResponseHeaders.Select(h => h.Key + ":" + Unkeyed(h.Value)));
         return new Outcome(status, position, handshake.Error, handshake.StatusCode, Unkeyed(handshake.SubProtocol), Unkeyed(handshake.Extensions), headers)
         {
@@ -121,6 +126,9 @@ internal sealed partial class HandshakeResponseTarget : IFuzzTarget
             ResponseHeaders = handshake.ResponseHeaders,
         };
     }
+
+    private static string SwapCase(string value) =>
+        string.Concat(value.Select(c => c is >= 'a' and <= 'z' ? (char)(c - 32) : c is >= 'A' and <= 'Z' ? (char)(c + 32) : c));
 
     private static string KeyOf(byte[] request)
     {
