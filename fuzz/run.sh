@@ -7,8 +7,9 @@
 # Shockwave.Codec.dll (never the harness) with the sharpfuzz tool pinned in .config/dotnet-tools.json, and runs
 # afl-fuzz for SECONDS on fuzz/corpus/TARGET with fuzz/dictionaries/*.dict. Installs Debian's afl++ when afl-fuzz is
 # missing. Prints the statistics, copies every crash and hang to fuzz/crashes/TARGET/ (reproducers kept in git; replay
-# one with `dotnet fuzz/findings/TARGET/app/Shockwave.Codec.Fuzz.dll replay TARGET FILE`) and exits non-zero if any
-# was saved. FUZZ_TIMEOUT_MS (default 5000) is the per-input time limit.
+# one with the plain build, `dotnet fuzz/Shockwave.Codec.Fuzz/bin/Release/net10.0/Shockwave.Codec.Fuzz.dll replay TARGET FILE`:
+# the instrumented copy in fuzz/findings/TARGET/app dies with an access violation outside afl-fuzz) and exits non-zero
+# if any was saved. FUZZ_TIMEOUT_MS (default 5000) is the per-input time limit.
 set -euo pipefail
 
 if [ $# -ne 2 ]; then

@@ -110,6 +110,33 @@ public class ClientHandshakeTests
         Check(h, "HTTP/1.1 1010 X\r\n" + ok + "\r\n", HandshakeError.MalformedStartLine, 0);
     }
 
+    [Fact]
+    public void Status_line_version_follows_the_rfc9112_grammar()
+    {
+        var h = new ClientHandshake(new Uri("ws://h/"), new ClientHandshakeOptions { SubProtocols = ["chat"] });
+        string ok = $"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {Accept(h)}\r\n";
+        Check(h, "HTTP/1.01 101 Switching Protocols\r\n" + ok + "\r\n", HandshakeError.MalformedStartLine, 0);
+        Check(h, "HTTP/01.1 101 Switching Protocols\r\n" + ok + "\r\n", HandshakeError.MalformedStartLine, 0);
+    }
+
+    [Fact]
+    public void Refusal_of_a_head_too_large_is_final()
+    {
+        // Found by the handshake-response fuzz harness: after HeadTooLarge an empty read answered NeedMoreData (the
+        // head never completes, and completion was what made the answer final).
+        var handshake = new ClientHandshake(new Uri("ws://h/"), new ClientHandshakeOptions { MaxHeadSize = 64 });
+        byte[] response = Encoding.ASCII.GetBytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+        Assert.Equal(OperationStatus.InvalidData, handshake.ReadResponse(response, out int consumed));
+        Assert.Equal(64, consumed);
+        Assert.Equal(HandshakeError.HeadTooLarge, handshake.Error);
+
+        Assert.Equal(OperationStatus.InvalidData, handshake.ReadResponse(default, out consumed));
+        Assert.Equal(0, consumed);
+        Assert.Equal(OperationStatus.InvalidData, handshake.ReadResponse(response.AsSpan(64), out consumed));
+        Assert.Equal(0, consumed);
+        Assert.Equal(HandshakeError.HeadTooLarge, handshake.Error);
+    }
+
     private static void Check(ClientHandshake template, string response, HandshakeError error, int statusCode)
     {
         // A fresh handshake with the same key is not possible, so rebuild the response for a new one when it embeds the accept.

@@ -135,6 +135,35 @@ public class ServerHandshakeTests
     }
 
     [Theory]
+    [InlineData("HTTP/01.1")]
+    [InlineData("HTTP/1.01")]
+    [InlineData("HTTP/1.10")]
+    [InlineData("HTTP/11.1")]
+    [InlineData("HTTP/1.1 ")]
+    [InlineData("HTTP/+1.1")]
+    [InlineData("HTTP/1.")]
+    [InlineData("HTTP/\u0661.\u0661")]
+    public void Versions_outside_the_rfc9112_grammar_are_refused(string version)
+    {
+        // RFC 9112 §2.3: HTTP-version = "HTTP/" DIGIT "." DIGIT. The handshake-request fuzz harness's seed
+        // invalid-http-version-digits ("HTTP/01.1") was accepted as HTTP/1.1 by an int.TryParse-based reading.
+        (ServerHandshake handshake, OperationStatus status, _) = Run(Request(version: version));
+        Assert.Equal(OperationStatus.InvalidData, status);
+        Assert.True(handshake.Error is HandshakeError.HttpVersionTooOld or HandshakeError.MalformedStartLine, handshake.Error.ToString());
+        Assert.Equal(400, handshake.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("HTTP/1.1")]
+    [InlineData("HTTP/1.9")]
+    [InlineData("HTTP/2.0")]
+    public void Versions_from_1_1_up_are_accepted(string version)
+    {
+        (_, OperationStatus status, _) = Run(Request(version: version));
+        Assert.Equal(OperationStatus.Done, status);
+    }
+
+    [Theory]
     [InlineData("POST", "HTTP/1.1", SampleKey, "13", "websocket", "Upgrade", "h", HandshakeError.MethodNotGet, 405)]
     [InlineData("GET", "HTTP/1.0", SampleKey, "13", "websocket", "Upgrade", "h", HandshakeError.HttpVersionTooOld, 400)]
     [InlineData("GET", "HTTP/1.1", SampleKey, "13", "websocket", "Upgrade", null, HandshakeError.InvalidHost, 400)]

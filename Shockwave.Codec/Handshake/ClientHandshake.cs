@@ -22,6 +22,7 @@ public sealed class ClientHandshake
     private readonly ClientHandshakeOptions _options;
     private readonly HttpHeadReader _reader;
     private readonly string _key;
+    private bool _finished;
 
     /// <summary>Creates a handshake for one connection, with a fresh random key.</summary>
     /// <param name="uri">A <c>ws://</c> or <c>wss://</c> address.</param>
@@ -121,7 +122,9 @@ public sealed class ClientHandshake
     /// </returns>
     public OperationStatus ReadResponse(ReadOnlySpan<byte> data, out int bytesConsumed)
     {
-        if (_reader.IsComplete)
+        // The answer is final once given. A head that outgrew the limit never completes, so "complete" cannot be the
+        // test: an empty read after HeadTooLarge answered NeedMoreData, as if the response could still be accepted.
+        if (_finished)
         {
             bytesConsumed = 0;
             return Error == HandshakeError.None ? OperationStatus.Done : OperationStatus.InvalidData;
@@ -133,6 +136,7 @@ public sealed class ClientHandshake
             return status;
         }
 
+        _finished = true;
         if (status == OperationStatus.InvalidData)
         {
             Error = HandshakeError.HeadTooLarge;

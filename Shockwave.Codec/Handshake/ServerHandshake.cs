@@ -217,14 +217,11 @@ public sealed class ServerHandshake
 
     internal static bool IsHttp11OrLater(string version)
     {
-        if (!version.StartsWith("HTTP/", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        string[] parts = version.Substring(5).Split('.');
-        return parts.Length == 2 && int.TryParse(parts[0], out int major) && int.TryParse(parts[1], out int minor)
-            && parts[0].All(char.IsDigit) && parts[1].All(char.IsDigit) && (major > 1 || (major == 1 && minor >= 1));
+        // RFC 9112 §2.3: HTTP-version = "HTTP/" DIGIT "." DIGIT, one ASCII digit each. "HTTP/01.1", "HTTP/1.10" or
+        // "HTTP/ 1.1" are not versions at all (int.TryParse took them, and with the current culture's rules).
+        return version.Length == 8 && version.StartsWith("HTTP/", StringComparison.Ordinal)
+            && version[5] is >= '0' and <= '9' && version[6] == '.' && version[7] is >= '0' and <= '9'
+            && (version[5] > '1' || (version[5] == '1' && version[7] >= '1'));
     }
 
     private static string ReasonPhrase(int statusCode) =>
