@@ -56,7 +56,13 @@ public sealed class PerMessageDeflateDecompressor : IDisposable
 
         WebSocketRole sender = role == WebSocketRole.Server ? WebSocketRole.Client : WebSocketRole.Server;
         _engine = engine;
-        _windowBits = agreed.GetMaxWindowBits(sender);
+
+        // Always the largest window, whatever the sender agreed to: a stream deflated with any window inflates with
+        // 15 bits, and zlib checks a back-reference against the history it holds (window plus what the current call
+        // wrote), so with the agreed window a peer overstepping it was accepted or refused depending on how large our
+        // destinations happened to be (found by the deflate fuzz harness). With 15 bits the verdict never depends on
+        // buffer sizes. RFC 7692 §7.1.2 lets the window parameters limit the sender; a receiver may hold more.
+        _windowBits = PerMessageDeflateOptions.MaxWindowBits;
         _contextTakeover = agreed.GetContextTakeover(sender);
     }
 

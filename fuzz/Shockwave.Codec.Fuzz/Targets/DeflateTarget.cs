@@ -7,7 +7,8 @@ namespace Shockwave.Codec.Fuzz;
 /// <summary>
 /// permessage-deflate on the receiving side (RFC 7692): <see cref="MessageDecoder"/> with RSV1 negotiated, then every
 /// compressed message through <see cref="PerMessageDeflateDecompressor"/> with bounded output, twice — whole payloads
-/// into 64 KiB, and payloads cut into planned pieces into planned tiny destinations — which must agree byte for byte;
+/// into 64 KiB, and payloads cut into planned pieces into planned tiny destinations — which must agree byte for byte
+/// (up to the error, for corrupt data);
 /// messages without context takeover against <see cref="DeflateStream"/>; and the input itself through
 /// <see cref="PerMessageDeflateCompressor"/> and back.
 /// </summary>
@@ -59,10 +60,20 @@ internal sealed partial class DeflateTarget : IFuzzTarget
         for (int i = 0; i < whole.Count; i++)
         {
             Check.Equal(whole[i].Outcome, cut[i].Outcome, $"message {i} outcome, whole vs cut");
-            Check.SequenceEqual(whole[i].Data, cut[i].Data, $"message {i} bytes, whole vs cut");
+            if (whole[i].Outcome == Outcome.Invalid)
+            {
+                // How much is inflated before the error shows depends on the destination (the DeflateStream engine
+                // loses what the failing read wrote); what was delivered must still be the same bytes.
+                int common = Math.Min(whole[i].Data.Length, cut[i].Data.Length);
+                Check.SequenceEqual(whole[i].Data.AsSpan(0, common), cut[i].Data.AsSpan(0, common), $"message {i} bytes before the error, whole vs cut");
+            }
+            else
+            {
+                Check.SequenceEqual(whole[i].Data, cut[i].Data, $"message {i} bytes, whole vs cut");
+            }
         }
 
-        if (!takeover && windowBits == PerMessageDeflateOptions.MaxWindowBits)
+        if (!takeover)
         {
             CompareWithDeflateStream(messages, whole);
         }
