@@ -41,6 +41,12 @@ public sealed partial class MessageConnection
 #endif
     public async ValueTask WriteTextAsync(ReadOnlyMemory<char> text, CancellationToken cancellationToken = default)
     {
+        if (_deflate is not null)
+        {
+            await WriteDeflatedTextAsync(text, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         int byteCount = StrictUtf8.GetByteCount(text.Span);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         byte[]? rented = null;
@@ -88,6 +94,20 @@ public sealed partial class MessageConnection
             if (_encoder.IsMessageInProgress)
             {
                 ThrowHelper.ThrowInvalidOperation("A fragmented message is in progress; finish it with WriteFragmentAsync(endOfMessage: true) first.");
+            }
+
+            if (TryWriteDeflatedFrame(messageType, payload, endOfMessage: true, out byte[]? deflated, out int start, out int length))
+            {
+                try
+                {
+                    WriteTransport(deflated.AsSpan(start, length));
+                }
+                finally
+                {
+                    _pool.Return(deflated!);
+                }
+
+                return;
             }
 
             long frameLength = _encoder.GetFrameLength(payload.Length);
@@ -155,6 +175,12 @@ public sealed partial class MessageConnection
             if (wholeMessage && _encoder.IsMessageInProgress)
             {
                 ThrowHelper.ThrowInvalidOperation("A fragmented message is in progress; finish it with WriteFragmentAsync(endOfMessage: true) first.");
+            }
+
+            if (TryWriteDeflatedFrame(messageType, payload.Span, endOfMessage, out rented, out int start, out int length))
+            {
+                await WriteTransportAsync(rented.AsMemory(start, length), cancellationToken).ConfigureAwait(false);
+                return;
             }
 
             long frameLength = _encoder.GetFrameLength(payload.Length);

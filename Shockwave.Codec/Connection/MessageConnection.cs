@@ -80,6 +80,8 @@ public sealed partial class MessageConnection : IDisposable
         _decoder = new MessageDecoder(options.ToDecoderOptions());
         _encoder = new MessageEncoder(options.Role);
         _maxReceiveBuffer = Math.Max(BufferSizeClass.Smallest, options.MaxReceiveBufferSize);
+        _deflate = options.PerMessageDeflate;
+        InitializeDeflate(_deflate);
         StartKeepAlive();
     }
 
@@ -134,10 +136,13 @@ public sealed partial class MessageConnection : IDisposable
         _transport.Close();
 
         // The receive buffer belongs to the reader while a read runs; it gives it back itself on the way out.
-        if (Volatile.Read(ref _readInProgress) == 0)
+        bool readerActive = Volatile.Read(ref _readInProgress) != 0;
+        if (!readerActive)
         {
             ReleaseReceiveBuffer();
         }
+
+        ReleaseDeflate(readerActive);
 
         _closeWaiter?.TrySetResult(true);
     }

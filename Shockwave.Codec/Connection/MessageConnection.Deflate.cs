@@ -1,0 +1,329 @@
+using System.Buffers;
+using System.Net.WebSockets;
+
+namespace Shockwave.Codec;
+
+// permessage-deflate (RFC 7692) on the connection: received compressed messages are inflated into the caller's
+// buffer, sent messages compressed into a rented frame buffer. The sans-I/O compressor and decompressor do the
+// DEFLATE work; this file decides when to use them, enforces the inflated-size limit and checks inflated text.
+public sealed partial class MessageConnection
+{
+    // Set when the handshake agreed the extension; both null otherwise, and again once the connection shut down.
+    private readonly PerMessageDeflateOptions? _deflate;
+    private PerMessageDeflateDecompressor? _decompressor;
+    private PerMessageDeflateCompressor? _compressor;
+
+    // Receive side. _inflating: the compressed chunk described by _pendingOffset/_pendingLength/_pendingEnd is being
+    // fed to the decompressor, which may still owe output for it even once _pendingLength is 0.
+    private bool _inflating;
+    private bool _inflateOpen;
+    private bool _inflateCheckUtf8;
+    private long _inflatedLength;
+    private Utf8Validator _inflateUtf8;
+
+    // Send side: whether the open (fragmented) message went out compressed, and whether a writer is inside the
+    // compressor (so that a concurrent abort leaves disposing it to that writer).
+    private bool _sendCompressed;
+    private int _compressing;
+
+    /// <summary>
+    /// The permessage-deflate parameters in force (RFC 7692), or <see langword="null"/> when the extension is off;
+    /// see <see cref="MessageConnectionOptions.PerMessageDeflate"/>.
+    /// </summary>
+    public PerMessageDeflateOptions? PerMessageDeflate => _deflate;
+
+    /// <summary>
+    /// Sends a message encoded once for many connections (a broadcast): the compressed frame when this connection
+    /// agreed permessage-deflate with server_no_context_takeover and a window at least as large as the one the message
+    /// was compressed with (RFC 7692 §7.1.1.1, §7.1.2.1), else the uncompressed frame. A client connection, which
+    /// must mask (RFC 6455 §5.3), sends the payload as <see cref="WriteMessageAsync"/> would.
+    /// </summary>
+    /// <param name="message">The prepared message.</param>
+    /// <param name="cancellationToken">Cancels the wait for the write turn; a write cancelled mid-frame aborts the connection.</param>
+    /// <returns>A task that completes when the frame was handed to the transport.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="message"/> is <see langword="null"/>.</exception>
+    /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
+    /// <exception cref="InvalidOperationException">A fragmented message written with <see cref="WriteFragmentAsync"/> is still open.</exception>
+    public async ValueTask WritePreparedAsync(PreparedMessage message, CancellationToken cancellationToken = default)
+    {
+        if (message is null)
+        {
+            ThrowHelper.ThrowArgumentNull(ExceptionArgument.message);
+        }
+
+        if (_options.Role == WebSocketRole.Client)
+        {
+            await WriteMessageAsync(message.MessageType, message.Payload, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        ReadOnlyMemory<byte> frame = CanSendCompressed(message) ? message.CompressedFrame : message.Frame;
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfCannotSend();
+            if (_encoder.IsMessageInProgress)
+            {
+                ThrowHelper.ThrowInvalidOperation("A fragmented message is in progress; finish it with WriteFragmentAsync(endOfMessage: true) first.");
+            }
+
+            await WriteTransportAsync(frame, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    // The prepared compressed frame references nothing before itself, so a peer whose decompressor keeps no window
+    // across messages (server_no_context_takeover) and whose window is at least as large can inflate it; with context
+    // takeover our own compressor's window would no longer match the peer's after it.
+    private bool CanSendCompressed(PreparedMessage message) =>
+        _deflate is { ServerContextTakeover: false } agreed
+        && message.CompressedWindowBits is int bits
+        && agreed.ServerMaxWindowBits >= bits
+        && Volatile.Read(ref _compressor) is not null;
+
+    private void InitializeDeflate(PerMessageDeflateOptions? agreed)
+    {
+        if (agreed is null)
+        {
+            return;
+        }
+
+        // Both take this endpoint's role: the compressor's is the sender's, the decompressor's the receiver's.
+        _compressor = new PerMessageDeflateCompressor(agreed, _options.Role);
+        _decompressor = new PerMessageDeflateDecompressor(agreed, _options.Role);
+    }
+
+    // Called from DecodeNext for a chunk of a message whose first frame had RSV1 (RFC 7692 §6.2).
+    private Step BeginInflate(int payloadOffset, in DecodeResult decoded, Span<byte> destination, out MessageReadResult result, out DecodeResult error)
+    {
+        if (!_inflateOpen)
+        {
+            _inflateOpen = true;
+            _inflatedLength = 0;
+            _inflateUtf8.Reset();
+            _inflateCheckUtf8 = _options.ValidateUtf8 && decoded.MessageType == WebSocketMessageType.Text;
+        }
+
+        _pendingOffset = payloadOffset;
+        _pendingLength = decoded.PayloadLength;
+        _pendingEnd = decoded.EndOfMessage;
+        _pendingType = decoded.MessageType;
+        _inflating = true;
+        return Inflate(destination, out result, out error);
+    }
+
+    // Feeds the pending compressed bytes to the decompressor and hands out what it writes. Returns Delivered,
+    // Fault (error set) or Continue: the chunk is used up without output yet, so decoding goes on.
+    private Step Inflate(Span<byte> destination, out MessageReadResult result, out DecodeResult error)
+    {
+        result = default;
+        error = default;
+        PerMessageDeflateDecompressor? decompressor = _decompressor;
+        if (decompressor is null)
+        {
+            throw ThrowHelper.CreateWebSocketInvalidState(State);
+        }
+
+        if (destination.IsEmpty)
+        {
+            // The caller only waits for the message to start (ReadPooledMessageAsync does, to rent after the first
+            // frame): nothing is inflated, so the decompressor never sees an empty destination mid-message.
+            result = new MessageReadResult(0, _pendingType, false);
+            return Step.Delivered;
+        }
+
+        // The size limit counts inflated bytes (a compression bomb is a few KiB on the wire): never let the decompressor
+        // write past it. At the limit, one spare byte tells whether the message would go on.
+        long room = _options.MaxMessageSize - _inflatedLength;
+        Span<byte> spare = stackalloc byte[1];
+        bool probing = room == 0;
+        Span<byte> target = probing ? spare : destination.Length <= room ? destination : destination.Slice(0, (int)room);
+
+        ReadOnlySpan<byte> source = _pendingLength == 0 ? default : _receiveBuffer.AsSpan(_pendingOffset, _pendingLength);
+        OperationStatus status = decompressor.Decompress(source, target, _pendingEnd, out int consumed, out int written);
+        _pendingOffset += consumed;
+        _pendingLength -= consumed;
+        if (status == OperationStatus.InvalidData)
+        {
+            // RFC 7692 §8 leaves the code open; corrupt compressed data is invalid payload data, 1007 (RFC 6455 §7.4.1).
+            error = InflateFailure(DecodeError.InvalidCompressedData, WebSocketCloseStatus.InvalidPayloadData);
+            return Step.Fault;
+        }
+
+        if (probing && (written > 0 || status != OperationStatus.Done))
+        {
+            error = InflateFailure(DecodeError.MessageTooBig, WebSocketCloseStatus.MessageTooBig);
+            return Step.Fault;
+        }
+
+        if (probing)
+        {
+            written = 0;
+        }
+
+        bool done = status == OperationStatus.Done;
+        bool end = done && _pendingEnd;
+        _inflatedLength += written;
+
+        // RFC 6455 §8.1 on the inflated text (the decoder skips compressed payloads): fail at the first impossible byte.
+        if (_inflateCheckUtf8 && _inflateUtf8.Validate(target.Slice(0, written), end) == OperationStatus.InvalidData)
+        {
+            error = InflateFailure(DecodeError.InvalidUtf8, WebSocketCloseStatus.InvalidPayloadData);
+            return Step.Fault;
+        }
+
+        if (done)
+        {
+            _inflating = false;
+        }
+
+        if (end)
+        {
+            _inflateOpen = false;
+        }
+
+        if (written == 0 && !end && done)
+        {
+            return Step.Continue;
+        }
+
+        result = new MessageReadResult(written, _pendingType, end);
+        return Step.Delivered;
+    }
+
+    private static DecodeResult InflateFailure(DecodeError error, WebSocketCloseStatus status) =>
+        new(DecodeResultKind.Error, default, false, false, 0, 0, status, error);
+
+    // The hook of every data write: compresses the fragment into a rented buffer that holds the whole frame. Returns
+    // false when the message goes out uncompressed (too small, or not smaller compressed), the caller then sends it
+    // as usual. Called under the write lock.
+    private bool TryWriteDeflatedFrame(WebSocketMessageType messageType, ReadOnlySpan<byte> payload, bool endOfMessage, out byte[]? frame, out int start, out int length)
+    {
+        frame = null;
+        start = length = 0;
+        if (_deflate is null)
+        {
+            return false;
+        }
+
+        bool first = !_encoder.IsMessageInProgress;
+        if (first)
+        {
+            // A whole message below the threshold is not worth the compressor's time. A fragmented message is decided
+            // by its first fragment alone, as the total is unknown and RSV1 goes on the first frame only (RFC 7692 §6.1).
+            _sendCompressed = !endOfMessage || _deflate.ShouldCompress(payload.Length);
+        }
+
+        if (!_sendCompressed)
+        {
+            return false;
+        }
+
+        bool mask = _options.Role == WebSocketRole.Client;
+        byte[] rented = _pool.Rent(BufferSizeClass.For(FrameHeader.MaxHeaderLength + (long)PerMessageDeflateCompressor.GetMaxCompressedLength(payload.Length)));
+        try
+        {
+            int compressedLength = Compress(payload, rented.AsSpan(FrameHeader.MaxHeaderLength), endOfMessage);
+            if (first && endOfMessage && _deflate.SkipCompressionWhenLarger && compressedLength >= payload.Length)
+            {
+                // Sent as it is after all; the compressor's window now holds bytes the peer's will never see, so it
+                // must forget them (RFC 7692 §7.2.1 lets any message go uncompressed).
+                _compressor!.Reset();
+                _sendCompressed = false;
+                _pool.Return(rented);
+                return false;
+            }
+
+            // The header goes just in front of the compressed payload, so the frame is one contiguous write.
+            int headerLength = FrameHeader.GetHeaderLength(compressedLength, mask);
+            start = FrameHeader.MaxHeaderLength - headerLength;
+            _encoder.WriteDataHeader(messageType, compressedLength, endOfMessage, compressed: first, rented.AsSpan(start, headerLength), out _, out uint maskKey);
+            if (mask)
+            {
+                Masker.Apply(rented.AsSpan(FrameHeader.MaxHeaderLength, compressedLength), maskKey, 0);
+            }
+
+            if (endOfMessage)
+            {
+                _sendCompressed = false;
+            }
+
+            frame = rented;
+            length = headerLength + compressedLength;
+            return true;
+        }
+        catch
+        {
+            _pool.Return(rented);
+            throw;
+        }
+    }
+
+    private int Compress(ReadOnlySpan<byte> payload, Span<byte> destination, bool endOfMessage)
+    {
+        // A concurrent abort must not dispose the compressor under our feet: whoever leaves it last disposes it.
+        Interlocked.Exchange(ref _compressing, 1);
+        try
+        {
+            PerMessageDeflateCompressor? compressor = Volatile.Read(ref _compressor);
+            if (compressor is null || State is WebSocketState.Closed or WebSocketState.Aborted)
+            {
+                throw ThrowHelper.CreateWebSocketInvalidState(State);
+            }
+
+            OperationStatus status = compressor.Compress(payload, destination, endOfMessage, out int consumed, out int written);
+            if (status != OperationStatus.Done || consumed != payload.Length)
+            {
+                ThrowHelper.ThrowInvalidOperation("The compressor did not take the whole fragment.");
+            }
+
+            return written;
+        }
+        finally
+        {
+            Volatile.Write(ref _compressing, 0);
+            if (State is WebSocketState.Closed or WebSocketState.Aborted)
+            {
+                Interlocked.Exchange(ref _compressor, null)?.Dispose();
+            }
+        }
+    }
+
+#if NET6_0_OR_GREATER
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+#endif
+    private async ValueTask WriteDeflatedTextAsync(ReadOnlyMemory<char> text, CancellationToken cancellationToken)
+    {
+        // The UTF-8 bytes are needed whole before compressing them; rented, then sent through the frame path.
+        int byteCount = StrictUtf8.GetByteCount(text.Span);
+        byte[] utf8 = _pool.Rent(BufferSizeClass.For(Math.Max(byteCount, 1)));
+        try
+        {
+            StrictUtf8.GetBytes(text.Span, utf8.AsSpan(0, byteCount));
+            await WriteFrameAsync(WebSocketMessageType.Text, utf8.AsMemory(0, byteCount), endOfMessage: true, wholeMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _pool.Return(utf8);
+        }
+    }
+
+    // On shutdown: the reader and a writer inside the compressor dispose what they hold on their way out.
+    private void ReleaseDeflate(bool readerActive)
+    {
+        if (!readerActive)
+        {
+            ReleaseDecompressor();
+        }
+
+        if (Volatile.Read(ref _compressing) == 0)
+        {
+            Interlocked.Exchange(ref _compressor, null)?.Dispose();
+        }
+    }
+
+    private void ReleaseDecompressor() => Interlocked.Exchange(ref _decompressor, null)?.Dispose();
+}
