@@ -31,6 +31,14 @@ public sealed partial class MessageConnection
     internal ValueTask SendCloseFrameAsync(WebSocketCloseStatus? status, string? reason, CancellationToken cancellationToken) =>
         SendCloseAsync(status, reason, cancellationToken);
 
+    /// <summary>
+    /// Sends one fragment like <see cref="WriteFragmentAsync"/>, uncompressed when <paramref name="compress"/> is false
+    /// (<c>WebSocketMessageFlags.DisableCompression</c>, which the adapter requires on every fragment of a message alike;
+    /// RFC 7692 §6 lets any message go uncompressed).
+    /// </summary>
+    internal ValueTask WriteAdapterFragmentAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, bool compress, CancellationToken cancellationToken) =>
+        WriteFrameAsync(messageType, payload, endOfMessage, wholeMessage: false, cancellationToken, compress);
+
     /// <summary>When bytes last arrived from the transport, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp (at first, the connection's creation).</summary>
     internal long LastReceivedTimestamp => LastReceived;
 

@@ -165,7 +165,7 @@ public sealed partial class MessageConnection
 #if NET6_0_OR_GREATER
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
 #endif
-    private async ValueTask WriteFrameAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, bool wholeMessage, CancellationToken cancellationToken)
+    private async ValueTask WriteFrameAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, bool wholeMessage, CancellationToken cancellationToken, bool compress = true)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         byte[]? rented = null;
@@ -177,7 +177,7 @@ public sealed partial class MessageConnection
                 ThrowHelper.ThrowInvalidOperation("A fragmented message is in progress; finish it with WriteFragmentAsync(endOfMessage: true) first.");
             }
 
-            if (TryWriteDeflatedFrame(messageType, payload.Span, endOfMessage, out rented, out int start, out int length))
+            if (compress && TryWriteDeflatedFrame(messageType, payload.Span, endOfMessage, out rented, out int start, out int length))
             {
                 await WriteTransportAsync(rented.AsMemory(start, length), cancellationToken).ConfigureAwait(false);
                 return;
