@@ -173,6 +173,35 @@ public class DeflateConnectionTests
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, failure.CloseStatus);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4096)]
+    [InlineData(65536)]
+    public async Task A_buffer_that_fills_exactly_still_learns_where_the_message_ends(int size)
+    {
+        // The last read gets an empty slice of the caller's buffer: the end of the message must still be reported.
+        var options = new MessageConnectionOptions { PerMessageDeflate = Agreed() };
+        using OurLink link = OurLink.Create(TransportKind.Stream, options, options);
+        for (int i = 0; i < 3; i++)
+        {
+            byte[] json = JsonLike(size, seed: i);
+            await link.Client.WriteMessageAsync(WebSocketMessageType.Text, json);
+            byte[] buffer = new byte[size];
+            int received = 0;
+            int reads = 0;
+            MessageReadResult part;
+            do
+            {
+                part = await link.Server.ReadMessageIntoAsync(buffer.AsMemory(received)).AsTask().WaitAsync(Timeout);
+                received += part.Count;
+                Assert.True(++reads < 10_000, "no progress");
+            }
+            while (!part.EndOfMessage);
+
+            Assert.Equal(json, buffer);
+        }
+    }
+
     [Fact]
     public async Task Corrupt_compressed_data_closes_with_1007()
     {

@@ -17,6 +17,9 @@ public sealed partial class MessageConnection
     // fed to the decompressor, which may still owe output for it even once _pendingLength is 0.
     private bool _inflating;
     private bool _inflateOpen;
+    private bool _holding;
+    private bool _heldEnd;
+    private byte _heldByte;
     private bool _inflateCheckUtf8;
     private long _inflatedLength;
     private Utf8Validator _inflateUtf8;
@@ -121,25 +124,25 @@ public sealed partial class MessageConnection
     {
         result = default;
         error = default;
+        if (_holding)
+        {
+            return DeliverHeld(destination, out result);
+        }
+
         PerMessageDeflateDecompressor? decompressor = _decompressor;
         if (decompressor is null)
         {
             throw ThrowHelper.CreateWebSocketInvalidState(State);
         }
 
-        if (destination.IsEmpty)
-        {
-            // The caller only waits for the message to start (ReadPooledMessageAsync does, to rent after the first
-            // frame): nothing is inflated, so the decompressor never sees an empty destination mid-message.
-            result = new MessageReadResult(0, _pendingType, false);
-            return Step.Delivered;
-        }
-
         // The size limit counts inflated bytes (a compression bomb is a few KiB on the wire): never let the decompressor
-        // write past it. At the limit, one spare byte tells whether the message would go on.
+        // write past it. At the limit, one spare byte tells whether the message would go on. An empty destination (a
+        // caller waiting for data, or one whose buffer filled exactly at a message's end) also gets the spare byte, so
+        // the decompressor is never asked to write into nothing and the end of the message is still found; a byte
+        // written there is held for the next read.
         long room = _options.MaxMessageSize - _inflatedLength;
         Span<byte> spare = stackalloc byte[1];
-        bool probing = room == 0;
+        bool probing = room == 0 || destination.IsEmpty;
         Span<byte> target = probing ? spare : destination.Length <= room ? destination : destination.Slice(0, (int)room);
 
         ReadOnlySpan<byte> source = _pendingLength == 0 ? default : _receiveBuffer.AsSpan(_pendingOffset, _pendingLength);
@@ -153,15 +156,10 @@ public sealed partial class MessageConnection
             return Step.Fault;
         }
 
-        if (probing && (written > 0 || status != OperationStatus.Done))
+        if (room == 0 && (written > 0 || status != OperationStatus.Done))
         {
             error = InflateFailure(DecodeError.MessageTooBig, WebSocketCloseStatus.MessageTooBig);
             return Step.Fault;
-        }
-
-        if (probing)
-        {
-            written = 0;
         }
 
         bool done = status == OperationStatus.Done;
@@ -175,9 +173,15 @@ public sealed partial class MessageConnection
             return Step.Fault;
         }
 
-        if (done)
+        _inflating = !done;
+        if (probing && written > 0)
         {
-            _inflating = false;
+            // Only an empty destination gets here with output (at the limit any output failed above).
+            _heldByte = spare[0];
+            _holding = true;
+            _heldEnd = end;
+            result = new MessageReadResult(0, _pendingType, false);
+            return Step.Delivered;
         }
 
         if (end)
@@ -185,12 +189,33 @@ public sealed partial class MessageConnection
             _inflateOpen = false;
         }
 
-        if (written == 0 && !end && done)
+        if (written == 0 && !end && done && !destination.IsEmpty)
         {
             return Step.Continue;
         }
 
         result = new MessageReadResult(written, _pendingType, end);
+        return Step.Delivered;
+    }
+
+    // The byte inflated while the caller's buffer was empty goes out first; the rest follows on the next reads.
+    private Step DeliverHeld(Span<byte> destination, out MessageReadResult result)
+    {
+        if (destination.IsEmpty)
+        {
+            result = new MessageReadResult(0, _pendingType, false);
+            return Step.Delivered;
+        }
+
+        destination[0] = _heldByte;
+        _holding = false;
+        bool end = _heldEnd && !_inflating;
+        if (end)
+        {
+            _inflateOpen = false;
+        }
+
+        result = new MessageReadResult(1, _pendingType, end);
         return Step.Delivered;
     }
 

@@ -164,7 +164,7 @@ public sealed partial class MessageConnection
     private Step DecodeNext(Span<byte> destination, out MessageReadResult result, out DecodeResult decoded)
     {
         decoded = default;
-        if (_inflating)
+        if (_inflating || _holding)
         {
             Step inflated = Inflate(destination, out result, out decoded);
             if (inflated != Step.Continue)
