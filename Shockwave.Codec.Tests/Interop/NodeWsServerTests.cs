@@ -121,14 +121,19 @@ public class NodeWsServerTests
         Assert.Equal("are you there", pong.GetProperty("data").GetString());
     }
 
-    [Fact]
-    public async Task The_sample_echo_client_passes_the_checks_of_a_ws_server()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_sample_echo_client_passes_the_checks_of_a_ws_server(bool deflate)
     {
-        await using ChildProcess node = ChildProcess.Start("node", InteropPaths.NodeFolder, "ws-server.mjs");
+        await using ChildProcess node = deflate
+            ? ChildProcess.Start("node", InteropPaths.NodeFolder, "ws-server.mjs", """{"threshold":0}""")
+            : ChildProcess.Start("node", InteropPaths.NodeFolder, "ws-server.mjs");
         int port = await ListeningPortAsync(node);
         var log = new List<string>();
 
-        int exitCode = await EchoClient.RunAsync(new Uri($"ws://127.0.0.1:{port}/drive-echo"), TimeSpan.Zero, line => log.Add(line), CancellationToken.None).WaitAsync(Timeout);
+        int exitCode = await EchoClient.RunAsync(new Uri($"ws://127.0.0.1:{port}/drive-echo"), TimeSpan.Zero, line => log.Add(line), CancellationToken.None, deflate).WaitAsync(Timeout);
+        Assert.Equal(deflate ? "permessage-deflate" : string.Empty, (await node.ReadJsonUntilAsync(e => Event(e) == "extensions", Timeout)).GetProperty("value").GetString());
 
         Assert.Equal(0, exitCode);
         var seen = new List<JsonElement>();

@@ -25,7 +25,7 @@ namespace Shockwave.Codec;
 /// broken rule, and the transport is closed at once; the <see cref="WebSocketException"/>
 /// (<see cref="WebSocketError.Faulted"/>) carries a <see cref="WebSocketProtocolException"/> as its inner exception.
 /// An empty non-final fragment produces no receive result. permessage-deflate is taken from
-/// <see cref="WebSocketCreationOptions.DangerousDeflateOptions"/> (not on netstandard2.0, whose API has no such option).
+/// <c>WebSocketCreationOptions.DangerousDeflateOptions</c> (not on netstandard2.0, whose API has no such option).
 /// </para>
 /// <code>
 /// // was: WebSocket socket = WebSocket.CreateFromStream(stream, isServer: true, subProtocol: null, TimeSpan.FromSeconds(30));
