@@ -12,6 +12,12 @@ internal static class Program
             return IdleConnectionMeasurement.Run(args.AsSpan(1));
         }
 
+        // `deflate-memory [count]` measures memory per permessage-deflate compressor and decompressor.
+        if (args.Length > 0 && string.Equals(args[0], "deflate-memory", StringComparison.OrdinalIgnoreCase))
+        {
+            return DeflateMemoryMeasurement.Run(args.AsSpan(1));
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -37,6 +37,9 @@ public class ManagedWebSocketDeflateTests
             offer = request.Split("\r\n")
                 .Single(line => line.StartsWith("Sec-WebSocket-Extensions:", StringComparison.OrdinalIgnoreCase))
                 ["Sec-WebSocket-Extensions:".Length..].Trim();
+
+            // Answer, so that the client fails at once (a connection closed before any response is retried).
+            await accepted.GetStream().WriteAsync("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), cancel.Token);
         }
 
         await Assert.ThrowsAnyAsync<Exception>(() => connect);
@@ -102,6 +105,37 @@ public class ManagedWebSocketDeflateTests
             Assert.True(sent.Header.Rsv1);
             Assert.Equal(text, Encoding.UTF8.GetString(DeflateTestKit.Decompress(decompressor, [sent.Payload], chunk: 1000)));
         }
+    }
+
+    [Fact]
+    public async Task ManagedWebSocket_compresses_exactly_as_our_level_6()
+    {
+        // Same zlib, same window and memory level: identical bytes show ManagedWebSocket's level (and that level 6 is
+        // not merely close: other levels give other bytes for this text).
+        (DuplexStream ours, DuplexStream theirs) = DuplexStream.Create();
+        using WebSocket server = WebSocket.CreateFromStream(theirs, new WebSocketCreationOptions
+        {
+            IsServer = true,
+            DangerousDeflateOptions = new WebSocketDeflateOptions(),
+        });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        byte[] text = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 3000).Select(i => $"{{\"id\":{i},\"v\":\"{i * 7919 % 10007}\",\"w\":{i % 11}}},")));
+        await server.SendAsync(text, WebSocketMessageType.Text, true, cancel.Token);
+        WireFrame frame = await ReadFrameAsync(ours, cancel.Token);
+
+        var matching = new List<int>();
+        for (int level = 1; level <= 9; level++)
+        {
+            using var compressor = new PerMessageDeflateCompressor(DeflateTestKit.Options(level: level), WebSocketRole.Server, DeflateEngineKind.Native);
+            if (DeflateTestKit.CompressWhole(compressor, text).AsSpan().SequenceEqual(frame.Payload))
+            {
+                matching.Add(level);
+            }
+        }
+
+        Assert.Contains(6, matching);
+        Assert.DoesNotContain(1, matching);
+        Assert.DoesNotContain(9, matching);
     }
 
     private static IEnumerable<string> Messages()

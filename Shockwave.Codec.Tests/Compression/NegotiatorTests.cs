@@ -89,7 +89,8 @@ public class NegotiatorTests
     [Fact]
     public void Node_ws_offer_is_accepted()
     {
-        // ws (8.x) as a client offers exactly what browsers offer.
+        // ws 8.23.0 (the interop tests' pinned version) with perMessageDeflate: true sends, as captured from the wire,
+        // "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits" — what browsers send.
         (string response, _) = Negotiate(s_defaults, "permessage-deflate; client_max_window_bits");
         Assert.Equal("permessage-deflate", response);
     }
@@ -401,6 +402,19 @@ public class NegotiatorTests
         Assert.True(PerMessageDeflateNegotiator.TryAcceptResponse(response, offer, out PerMessageDeflateOptions? clientAgreed));
         AssertAgreed(serverAgreed, client: 11, server: 13, clientTakeover: false, serverTakeover: false);
         AssertAgreed(clientAgreed, client: 11, server: 13, clientTakeover: false, serverTakeover: false);
+    }
+
+    [Fact]
+    public void Null_arguments_throw()
+    {
+        Assert.Throws<ArgumentNullException>("offer", () => PerMessageDeflateNegotiator.CreateOffer(null!));
+        Assert.Throws<ArgumentNullException>("offers", () => PerMessageDeflateNegotiator.TryNegotiate(null!, s_defaults, out _, out _));
+        Assert.Throws<ArgumentNullException>("policy", () => PerMessageDeflateNegotiator.TryNegotiate([], null!, out _, out _));
+        Assert.Throws<ArgumentNullException>("response", () => PerMessageDeflateNegotiator.TryAcceptResponse(null!, s_defaults, out _));
+        Assert.Throws<ArgumentNullException>("offered", () => PerMessageDeflateNegotiator.TryAcceptResponse("permessage-deflate", null!, out _));
+        Assert.Throws<ArgumentNullException>("agreed", () => new PerMessageDeflateCompressor(null!, WebSocketRole.Client));
+        Assert.Throws<ArgumentNullException>("agreed", () => new PerMessageDeflateDecompressor(null!, WebSocketRole.Client));
+        Assert.True(PerMessageDeflateNegotiator.IsSupported);
     }
 
     private static void AssertAgreed(PerMessageDeflateOptions agreed, int client, int server, bool clientTakeover, bool serverTakeover)

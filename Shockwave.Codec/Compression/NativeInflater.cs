@@ -53,7 +53,7 @@ internal sealed unsafe class NativeInflater : Inflater
 
     public override bool TryReset()
     {
-        int status = ZlibNative.InflateReset2(_handle.Stream, -WindowBits);
+        int status = ZlibNative.ResetInflater(_handle.Stream, WindowBits);
         GC.KeepAlive(_handle);
         return status == ZlibNative.Ok;
     }

@@ -44,7 +44,7 @@ public sealed class PerMessageDeflateCompressor : IDisposable
     {
         if (agreed is null)
         {
-            ThrowHelper.ThrowArgumentNull(ExceptionArgument.options);
+            ThrowHelper.ThrowArgumentNull(nameof(agreed));
         }
 
         _engine = engine;

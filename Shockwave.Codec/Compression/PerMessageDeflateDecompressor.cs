@@ -51,7 +51,7 @@ public sealed class PerMessageDeflateDecompressor : IDisposable
     {
         if (agreed is null)
         {
-            ThrowHelper.ThrowArgumentNull(ExceptionArgument.options);
+            ThrowHelper.ThrowArgumentNull(nameof(agreed));
         }
 
         WebSocketRole sender = role == WebSocketRole.Server ? WebSocketRole.Client : WebSocketRole.Server;
@@ -103,6 +103,13 @@ public sealed class PerMessageDeflateDecompressor : IDisposable
             return OperationStatus.InvalidData;
         }
 
+        if (destination.IsEmpty)
+        {
+            // No room is a full destination. (zlib would also take the null pointer of an empty span for a misuse,
+            // Z_STREAM_ERROR, which must not pass for corrupt peer data.)
+            return OperationStatus.DestinationTooSmall;
+        }
+
         Inflater inflater = _inflater ??= RentInflater();
         InflateResult result;
         if (!_streamEnded)
@@ -128,6 +135,11 @@ public sealed class PerMessageDeflateDecompressor : IDisposable
 
         if (!_streamEnded && _tailFed < Tail.Length)
         {
+            if (bytesWritten == destination.Length)
+            {
+                return OperationStatus.DestinationTooSmall;
+            }
+
             result = inflater.Inflate(Tail[_tailFed..], destination[bytesWritten..], out int tailConsumed, out int tailWritten);
             _tailFed += tailConsumed;
             bytesWritten += tailWritten;

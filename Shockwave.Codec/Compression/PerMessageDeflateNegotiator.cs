@@ -82,7 +82,7 @@ public static class PerMessageDeflateNegotiator
     {
         if (offer is null)
         {
-            ThrowHelper.ThrowArgumentNull(ExceptionArgument.options);
+            ThrowHelper.ThrowArgumentNull(nameof(offer));
         }
 
         var builder = new StringBuilder(DeflateParameterParser.ExtensionName, 96);
@@ -124,12 +124,12 @@ public static class PerMessageDeflateNegotiator
     {
         if (offers is null)
         {
-            ThrowHelper.ThrowArgumentNull(ExceptionArgument.options);
+            ThrowHelper.ThrowArgumentNull(nameof(offers));
         }
 
         if (policy is null)
         {
-            ThrowHelper.ThrowArgumentNull(ExceptionArgument.options);
+            ThrowHelper.ThrowArgumentNull(nameof(policy));
         }
 
         for (int i = 0; IsEngineSupported(engine) && i < offers.Count; i++)
@@ -250,12 +250,12 @@ public static class PerMessageDeflateNegotiator
     {
         if (response is null)
         {
-            ThrowHelper.ThrowArgumentNull(ExceptionArgument.options);
+            ThrowHelper.ThrowArgumentNull(nameof(response));
         }
 
         if (offered is null)
         {
-            ThrowHelper.ThrowArgumentNull(ExceptionArgument.options);
+            ThrowHelper.ThrowArgumentNull(nameof(offered));
         }
 
         agreed = null;

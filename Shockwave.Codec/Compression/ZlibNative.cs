@@ -69,13 +69,34 @@ internal static unsafe class ZlibNative
     [DllImport(Library, EntryPoint = "CompressionNative_InflateReset2_")]
     public static extern int InflateReset2(ZStream* stream, int windowBits);
 
-    private static readonly bool s_isAvailable = Probe();
+    private static readonly bool s_isAvailable = Probe(out s_hasInflateReset2);
+
+    /// <summary>
+    /// Whether the library exports <c>CompressionNative_InflateReset2_</c> (the .NET 10 one does; older runtimes may
+    /// not). Without it an inflater is reset by ending and initialising it again, which costs a native
+    /// reallocation but no managed one. Not readonly, so that tests can take the other path.
+    /// </summary>
+    internal static bool s_hasInflateReset2;
 
     /// <summary>Whether the native library loads and exports what we call (false on .NET Framework).</summary>
     public static bool IsAvailable => s_isAvailable;
 
-    private static bool Probe()
+    /// <summary>Resets a raw inflater for a new deflate stream, forgetting its window.</summary>
+    public static int ResetInflater(ZStream* stream, int windowBits)
     {
+        if (s_hasInflateReset2)
+        {
+            return InflateReset2(stream, -windowBits);
+        }
+
+        InflateEnd(stream);
+        *stream = default;
+        return InflateInit2(stream, -windowBits);
+    }
+
+    private static bool Probe(out bool hasInflateReset2)
+    {
+        hasInflateReset2 = false;
         try
         {
             ZStream stream = default;
@@ -84,9 +105,17 @@ internal static unsafe class ZlibNative
                 return false;
             }
 
-            int reset = InflateReset2(&stream, -PerMessageDeflateOptions.MaxWindowBits);
+            try
+            {
+                hasInflateReset2 = InflateReset2(&stream, -PerMessageDeflateOptions.MaxWindowBits) == Ok;
+            }
+            catch (EntryPointNotFoundException)
+            {
+                hasInflateReset2 = false;
+            }
+
             InflateEnd(&stream);
-            return reset == Ok;
+            return true;
         }
         catch (DllNotFoundException)
         {

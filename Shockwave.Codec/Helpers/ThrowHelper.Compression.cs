@@ -16,6 +16,12 @@ internal static partial class ThrowHelper
         new(paramName, message);
 
     [DoesNotReturn]
+    public static void ThrowArgumentNull(string paramName) => throw CreateArgumentNull(paramName);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ArgumentNullException CreateArgumentNull(string paramName) => new(paramName);
+
+    [DoesNotReturn]
     public static void ThrowObjectDisposed(string objectName) => throw CreateObjectDisposed(objectName);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
