@@ -282,8 +282,26 @@ public sealed partial class MessageConnection
         }
         catch
         {
+            // A misused fragment (another message type) is refused after its bytes went into the compressor's window:
+            // forget them, or later messages would refer to bytes the peer never saw.
+            ForgetCompressedBytes();
             _pool.Return(rented);
             throw;
+        }
+    }
+
+    private void ForgetCompressedBytes()
+    {
+        try
+        {
+            if (State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                Volatile.Read(ref _compressor)?.Reset();
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // An abort disposed it meanwhile; nothing is left to forget.
         }
     }
 
