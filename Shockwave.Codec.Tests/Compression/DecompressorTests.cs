@@ -7,6 +7,7 @@ using static Shockwave.Codec.Tests.Compression.DeflateTestKit;
 namespace Shockwave.Codec.Tests.Compression;
 
 /// <summary>Bounded output, compression bombs, corrupt data, state handling and disposal of the decompressor.</summary>
+[Collection(ProcessWideMeasurementCollection.Name)] // the bomb test measures RSS
 public class DecompressorTests
 {
     private static readonly byte[] s_hello = Encoding.ASCII.GetBytes("Hello");

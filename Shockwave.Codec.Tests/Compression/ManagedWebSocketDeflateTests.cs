@@ -54,7 +54,7 @@ public class ManagedWebSocketDeflateTests
         Assert.Equal(clientTakeover, agreed.ClientContextTakeover);
         Assert.Equal(serverTakeover, agreed.ServerContextTakeover);
         Assert.Equal(
-            serverBits == 15 ? "permessage-deflate" : "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=11",
+            serverBits == 15 ? "permessage-deflate" : "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=11; client_max_window_bits=10",
             response);
     }
 

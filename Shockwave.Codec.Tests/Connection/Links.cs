@@ -86,6 +86,7 @@ internal sealed class ManagedLink : IDisposable
         MaxReceiveBufferSize = o.MaxReceiveBufferSize,
         UseZeroByteReads = o.UseZeroByteReads,
         OwnsTransport = o.OwnsTransport,
+        PerMessageDeflate = o.PerMessageDeflate,
     };
 
     public void Dispose()

@@ -48,12 +48,23 @@ public class EchoCommandLineTests
         Assert.Equal("/some/path", command.Connect!.AbsolutePath);
     }
 
+    [Theory]
+    [InlineData("Server", "--deflate")]
+    [InlineData("Load", "--connect", "ws://127.0.0.1:9001/", "--deflate")]
+    [InlineData("EchoClient", "--deflate", "--connect", "ws://127.0.0.1:9001/", "--echo")]
+    public void Deflate_is_a_switch_of_every_mode(string mode, params string[] args)
+    {
+        Assert.True(EchoCommandLine.TryParse(args, out EchoCommand command, out string? error), error);
+        Assert.Equal(Enum.Parse<EchoMode>(mode), command.Mode);
+        Assert.True(command.Deflate);
+        Assert.False(EchoCommandLine.TryParse([], out command, out _) && command.Deflate);
+    }
+
     [Fact]
     public void Help_is_a_mode() =>
         Assert.Equal(EchoMode.Help, EchoCommandLine.TryParse(["--help"], out EchoCommand command, out _) ? command.Mode : EchoMode.Server);
 
     [Theory]
-    [InlineData("--deflate")]                          // not yet: refused, never silently ignored
     [InlineData("--port", "70000")]
     [InlineData("--port")]
     [InlineData("--host", "example.org")]

@@ -83,7 +83,7 @@ public partial class EchoProcessTests
 
     [Theory]
     [InlineData(0, "--help")]
-    [InlineData(2, "--deflate")]
+    [InlineData(2, "--deflate", "15")]                  // a switch: a value after it is an unknown argument
     [InlineData(2, "--port", "nope")]
     public async Task Flags_give_usage_or_errors_with_exit_codes(int expected, params string[] args)
     {

@@ -18,6 +18,7 @@ internal sealed class EchoServerHost : IAsyncDisposable
             Host = IPAddress.Loopback,
             Port = 0,
             KeepAliveInterval = options.KeepAliveInterval,
+            PerMessageDeflate = options.PerMessageDeflate,
             MaxMessageSize = options.MaxMessageSize,
             HandshakeTimeout = options.HandshakeTimeout,
             ShutdownTimeout = options.ShutdownTimeout,

@@ -142,16 +142,43 @@ public class AdapterDifferenceTests
     }
 
 #if !CODEC_NETSTANDARD
-    [Fact]
-    public void Permessage_deflate_options_are_refused_by_the_adapter()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Permessage_deflate_options_make_the_adapter_talk_compressed_with_managed(bool adapterIsServer)
     {
-        var options = new WebSocketCreationOptions { IsServer = true, DangerousDeflateOptions = new WebSocketDeflateOptions() };
-        (AdapterDuplexStream managedStream, _) = AdapterDuplexStream.CreatePair();
-        using WebSocket managed = WebSocket.CreateFromStream(managedStream, options);
-        Assert.Equal(WebSocketState.Open, managed.State);
+        var deflate = new WebSocketDeflateOptions { ClientMaxWindowBits = 12, ServerContextTakeover = false };
+        (AdapterDuplexStream adapterStream, AdapterDuplexStream managedStream) = AdapterDuplexStream.CreatePair();
+        using WebSocket adapter = ShockwaveWebSocket.CreateFromStream(adapterStream, new WebSocketCreationOptions { IsServer = adapterIsServer, DangerousDeflateOptions = deflate });
+        using WebSocket managed = WebSocket.CreateFromStream(managedStream, new WebSocketCreationOptions { IsServer = !adapterIsServer, DangerousDeflateOptions = deflate });
+        byte[] json = Connection.DeflateConnectionTests.JsonLike(40_000, seed: 12);
+        byte[] buffer = new byte[64 * 1024];
+        foreach (WebSocketMessageFlags flags in new[] { WebSocketMessageFlags.EndOfMessage, WebSocketMessageFlags.EndOfMessage | WebSocketMessageFlags.DisableCompression })
+        {
+            await adapter.SendAsync(json, WebSocketMessageType.Text, flags, CancellationToken.None);
+            Assert.Equal(json, await ReceiveAllAsync(managed, buffer));
+            await managed.SendAsync(json, WebSocketMessageType.Text, flags, CancellationToken.None);
+            Assert.Equal(json, await ReceiveAllAsync(adapter, buffer));
+        }
 
-        (AdapterDuplexStream adapterStream, _) = AdapterDuplexStream.CreatePair();
-        Assert.Throws<NotSupportedException>(() => ShockwaveWebSocket.CreateFromStream(adapterStream, options));
+        // Fragments, the first one's flags for all.
+        await adapter.SendAsync(json.AsMemory(0, 1000), WebSocketMessageType.Binary, WebSocketMessageFlags.None, CancellationToken.None);
+        await adapter.SendAsync(json.AsMemory(1000), WebSocketMessageType.Binary, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
+        Assert.Equal(json, await ReceiveAllAsync(managed, buffer));
+    }
+
+    private static async Task<byte[]> ReceiveAllAsync(WebSocket socket, byte[] buffer)
+    {
+        int length = 0;
+        while (true)
+        {
+            ValueWebSocketReceiveResult result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+            length += result.Count;
+            if (result.EndOfMessage)
+            {
+                return buffer[..length];
+            }
+        }
     }
 #endif
 

@@ -13,15 +13,39 @@ public class NodeWsClientTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    [Fact]
-    public async Task Ws_client_gets_every_message_back_and_closes_with_its_code()
+    /// <summary>
+    /// ws's perMessageDeflate offers (threshold 0: everything compressed) against the server's default policy: context
+    /// takeover on and off on each side, and window sizes from 9 to 15 (RFC 7692 §7.1).
+    /// </summary>
+    public static TheoryData<string> DeflateOffers() => new()
     {
-        await using var host = new EchoServerHost();
-        await using ChildProcess node = ChildProcess.Start("node", InteropPaths.NodeFolder, "ws-client.mjs", "exchange", host.WebSocketUri("/node/exchange").ToString());
+        """{"threshold":0}""",
+        """{"threshold":0,"serverNoContextTakeover":true,"clientNoContextTakeover":true}""",
+        """{"threshold":0,"serverNoContextTakeover":true}""",
+        """{"threshold":0,"clientNoContextTakeover":true,"serverMaxWindowBits":9,"clientMaxWindowBits":12}""",
+        """{"threshold":0,"serverMaxWindowBits":12,"clientMaxWindowBits":9}""",
+        """{"threshold":0,"serverMaxWindowBits":15,"clientMaxWindowBits":15,"serverNoContextTakeover":true}""",
+    };
+
+    [Fact]
+    public Task Ws_client_gets_every_message_back_and_closes_with_its_code() => ExchangeAsync(deflate: null);
+
+    [Theory]
+    [MemberData(nameof(DeflateOffers))]
+    public Task Ws_client_with_permessage_deflate_gets_every_message_back(string offer) => ExchangeAsync(offer);
+
+    private static async Task ExchangeAsync(string? deflate)
+    {
+        await using var host = new EchoServerHost(new EchoServerOptions { PerMessageDeflate = deflate is null ? null : new PerMessageDeflateOptions { MinimumCompressSize = 0 } });
+        string[] arguments = deflate is null
+            ? ["ws-client.mjs", "exchange", host.WebSocketUri("/node/exchange").ToString()]
+            : ["ws-client.mjs", "exchange", host.WebSocketUri("/node/exchange").ToString(), deflate];
+        await using ChildProcess node = ChildProcess.Start("node", InteropPaths.NodeFolder, arguments);
 
         var seen = new List<JsonElement>();
         await node.ReadJsonUntilAsync(e => Event(e) == "done", Timeout, seen);
         Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(deflate is null ? string.Empty : "permessage-deflate", seen.Single(e => Event(e) == "extensions").GetProperty("value").GetString());
 
         // Every size boundary (0, 125/126, 65535/65536, 1 MiB, one 16 MiB), fragments, and pongs, as ws saw them.
         List<JsonElement> checks = seen.Where(e => e.TryGetProperty("check", out _)).ToList();

@@ -13,15 +13,39 @@ public class NodeWsServerTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    [Fact]
-    public async Task Our_client_gets_every_message_back_from_ws_and_closes_with_its_code()
+    /// <summary>
+    /// ws's perMessageDeflate server options (threshold 0) with our offer: context takeover on and off on each side,
+    /// windows from 9 to 15 (RFC 7692 §7.1). Our offer asks for what the case is about; ws's server may add more.
+    /// </summary>
+    public static TheoryData<string, bool, bool, int> DeflateServers() => new()
     {
-        await using ChildProcess node = ChildProcess.Start("node", InteropPaths.NodeFolder, "ws-server.mjs");
+        { """{"threshold":0}""", true, true, 15 },
+        { """{"threshold":0,"serverNoContextTakeover":true,"clientNoContextTakeover":true}""", true, true, 15 },
+        { """{"threshold":0}""", false, false, 15 },
+        { """{"threshold":0,"serverMaxWindowBits":9,"clientMaxWindowBits":12}""", true, true, 15 },
+        { """{"threshold":0,"serverMaxWindowBits":9}""", false, true, 12 },
+        { """{"threshold":0,"clientMaxWindowBits":9,"serverNoContextTakeover":true}""", true, false, 12 },
+    };
+
+    [Fact]
+    public Task Our_client_gets_every_message_back_from_ws_and_closes_with_its_code() => EchoAsync(null, null);
+
+    [Theory]
+    [MemberData(nameof(DeflateServers))]
+    public Task Our_client_with_permessage_deflate_gets_every_message_back_from_ws(string server, bool clientTakeover, bool serverTakeover, int serverBits) =>
+        EchoAsync(server, new PerMessageDeflateOptions { ClientContextTakeover = clientTakeover, ServerContextTakeover = serverTakeover, ServerMaxWindowBits = serverBits, MinimumCompressSize = 0 });
+
+    private static async Task EchoAsync(string? server, PerMessageDeflateOptions? offer)
+    {
+        await using ChildProcess node = server is null
+            ? ChildProcess.Start("node", InteropPaths.NodeFolder, "ws-server.mjs")
+            : ChildProcess.Start("node", InteropPaths.NodeFolder, "ws-server.mjs", server);
         int port = await ListeningPortAsync(node);
         using var tcp = new TcpClient { NoDelay = true };
         await tcp.ConnectAsync("127.0.0.1", port).WaitAsync(Timeout);
         using MessageConnection connection = await WebSocketHandshake.ConnectAsync(
-            tcp.GetStream(), new Uri($"ws://127.0.0.1:{port}/echo"), null, new MessageConnectionOptions { MaxMessageSize = 64 << 20 }).WaitAsync(Timeout);
+            tcp.GetStream(), new Uri($"ws://127.0.0.1:{port}/echo"), new ClientHandshakeOptions { PerMessageDeflate = offer }, new MessageConnectionOptions { MaxMessageSize = 64 << 20 }).WaitAsync(Timeout);
+        Assert.Equal(offer is not null, connection.PerMessageDeflate is not null);
 
         foreach (int size in new[] { 0, 1, 125, 126, 127, 65535, 65536, 65537, 1 << 20, 16 << 20 })
         {
@@ -37,6 +61,14 @@ public class NodeWsServerTests
         await RoundTripAsync(connection, WebSocketMessageType.Binary, [Payloads.Pattern(1000, 1), [], Payloads.Pattern(70000, 2)]);
         byte[] text = Payloads.Text(10);
         await RoundTripAsync(connection, WebSocketMessageType.Text, [text[..2], text[2..7], text[7..]]);
+
+        // A ping between two fragments of a message, answered while the message is open.
+        await connection.WriteFragmentAsync(WebSocketMessageType.Binary, Payloads.Pattern(3000, 3), endOfMessage: false).AsTask().WaitAsync(Timeout);
+        await connection.PingAsync("inside"u8.ToArray()).AsTask().WaitAsync(Timeout);
+        await connection.WriteFragmentAsync(WebSocketMessageType.Binary, Payloads.Pattern(3000, 4), endOfMessage: true).AsTask().WaitAsync(Timeout);
+        WebSocketMessage split = await connection.ReadMessageAsync().AsTask().WaitAsync(Timeout);
+        Assert.Equal([.. Payloads.Pattern(3000, 3), .. Payloads.Pattern(3000, 4)], split.Data);
+        Assert.Equal("inside", (await node.ReadJsonUntilAsync(e => Event(e) == "ping", Timeout)).GetProperty("data").GetString());
 
         // ws reports our ping with its payload and answers with a pong, which our reader consumes in passing.
         await connection.PingAsync("client ping"u8.ToArray()).AsTask().WaitAsync(Timeout);
@@ -89,14 +121,19 @@ public class NodeWsServerTests
         Assert.Equal("are you there", pong.GetProperty("data").GetString());
     }
 
-    [Fact]
-    public async Task The_sample_echo_client_passes_the_checks_of_a_ws_server()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_sample_echo_client_passes_the_checks_of_a_ws_server(bool deflate)
     {
-        await using ChildProcess node = ChildProcess.Start("node", InteropPaths.NodeFolder, "ws-server.mjs");
+        await using ChildProcess node = deflate
+            ? ChildProcess.Start("node", InteropPaths.NodeFolder, "ws-server.mjs", """{"threshold":0}""")
+            : ChildProcess.Start("node", InteropPaths.NodeFolder, "ws-server.mjs");
         int port = await ListeningPortAsync(node);
         var log = new List<string>();
 
-        int exitCode = await EchoClient.RunAsync(new Uri($"ws://127.0.0.1:{port}/drive-echo"), TimeSpan.Zero, line => log.Add(line), CancellationToken.None).WaitAsync(Timeout);
+        int exitCode = await EchoClient.RunAsync(new Uri($"ws://127.0.0.1:{port}/drive-echo"), TimeSpan.Zero, line => log.Add(line), CancellationToken.None, deflate).WaitAsync(Timeout);
+        Assert.Equal(deflate ? "permessage-deflate" : string.Empty, (await node.ReadJsonUntilAsync(e => Event(e) == "extensions", Timeout)).GetProperty("value").GetString());
 
         Assert.Equal(0, exitCode);
         var seen = new List<JsonElement>();

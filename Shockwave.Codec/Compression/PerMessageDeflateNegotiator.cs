@@ -14,7 +14,7 @@ namespace Shockwave.Codec;
 /// fails a client.</para>
 /// <para>zlib cannot compress with a 256-byte window, so a server declines an offer asking for
 /// <c>server_max_window_bits=8</c> (answering 9 would break RFC 7692 §7.1.2.1), and a client fails a response that
-/// demands <c>client_max_window_bits=8</c>. A peer's own window of 8 needs nothing: a 512-byte inflate window reads it.
+/// demands <c>client_max_window_bits=8</c>. A peer's own window of 8 needs nothing: messages are always inflated with a 15-bit window, which reads any.
 /// Where only the <see cref="System.IO.Compression.DeflateStream"/> engine exists (.NET Framework), compression uses
 /// window 15 only: offers and responses that would need a smaller one are declined, and a client offers no
 /// <c>client_max_window_bits</c>.</para>
@@ -187,8 +187,9 @@ public static class PerMessageDeflateNegotiator
         }
 
         // RFC 7692 §7.1.2.2: only a client that offered client_max_window_bits may be limited. Its value, if any, is
-        // the window the client promises not to exceed; the response may only lower it. A client's 8 needs no
-        // answer: it compresses with 256 bytes, and our inflater's 512 reads that.
+        // the window the client promises not to exceed; the response may only lower it, and repeats it otherwise:
+        // ClientWebSocket fails a response that leaves out the value it offered. A client's 8 needs no answer: it
+        // compresses with 256 bytes, which our inflater (always 15 bits) reads.
         int clientBits = Max;
         bool announceClientBits = false;
         if (offer.ClientMaxWindowBits != DeflateParameters.Absent)
@@ -196,7 +197,7 @@ public static class PerMessageDeflateNegotiator
             int promised = offer.ClientMaxWindowBits == DeflateParameters.NoValue ? Max : offer.ClientMaxWindowBits;
             int wanted = Math.Min(promised, policy.ClientMaxWindowBits);
             clientBits = Math.Max(wanted, PerMessageDeflateOptions.MinWindowBits);
-            announceClientBits = clientBits < promised;
+            announceClientBits = clientBits < promised || (offer.ClientMaxWindowBits != DeflateParameters.NoValue && promised >= PerMessageDeflateOptions.MinWindowBits);
         }
 
         // RFC 7692 §7.1.1.1: a requested server_no_context_takeover must be honoured and echoed; the server may add it.

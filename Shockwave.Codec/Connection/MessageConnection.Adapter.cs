@@ -14,7 +14,7 @@ public sealed partial class MessageConnection
     /// Whether the last <see cref="ReadMessageIntoAsync"/> stopped inside a data frame: part of its payload is still
     /// buffered or still to come. When <see langword="false"/> the next unit starts at a frame boundary.
     /// </summary>
-    internal bool IsInsideFrame => _pendingLength > 0 || _decoder.PayloadRemaining > 0;
+    internal bool IsInsideFrame => _pendingLength > 0 || _deflateState is { Inflating: true } or { Holding: true } || _decoder.PayloadRemaining > 0;
 
     /// <summary>
     /// Creates a connection for <see cref="ShockwaveWebSocket"/>: it reports the peer's close frame without answering
@@ -30,6 +30,14 @@ public sealed partial class MessageConnection
     /// </summary>
     internal ValueTask SendCloseFrameAsync(WebSocketCloseStatus? status, string? reason, CancellationToken cancellationToken) =>
         SendCloseAsync(status, reason, cancellationToken);
+
+    /// <summary>
+    /// Sends one fragment like <see cref="WriteFragmentAsync"/>, uncompressed when <paramref name="compress"/> is false
+    /// (<c>WebSocketMessageFlags.DisableCompression</c>, which the adapter requires on every fragment of a message alike;
+    /// RFC 7692 §6 lets any message go uncompressed).
+    /// </summary>
+    internal ValueTask WriteAdapterFragmentAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, bool compress, CancellationToken cancellationToken) =>
+        WriteFrameAsync(messageType, payload, endOfMessage, wholeMessage: false, cancellationToken, compress);
 
     /// <summary>When bytes last arrived from the transport, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp (at first, the connection's creation).</summary>
     internal long LastReceivedTimestamp => LastReceived;

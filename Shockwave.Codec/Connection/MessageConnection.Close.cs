@@ -341,6 +341,7 @@ public sealed partial class MessageConnection
             DecodeError.TooManyFragments => "Too many fragments",
             DecodeError.InvalidClosePayload => "Invalid close frame",
             DecodeError.DataAfterClose => "Data after the close frame",
+            DecodeError.InvalidCompressedData => "Invalid compressed data",
             _ => "Protocol error",
         };
 }

@@ -43,6 +43,7 @@ public sealed partial class MessageConnection
         Ping,
         Close,
         Fault,
+        Continue,
     }
 
     /// <summary>
@@ -179,7 +180,15 @@ public sealed partial class MessageConnection
 
     private Step DecodeNext(Span<byte> destination, out MessageReadResult result)
     {
-        if (_pendingLength > 0)
+        if (_deflateState is { Inflating: true } or { Holding: true })
+        {
+            Step inflated = Inflate(destination, out result);
+            if (inflated != Step.Continue)
+            {
+                return inflated;
+            }
+        }
+        else if (_pendingLength > 0)
         {
             result = DeliverPending(destination);
             return Step.Delivered;
@@ -200,6 +209,17 @@ public sealed partial class MessageConnection
                     if (decoded.PayloadLength == 0 && !decoded.EndOfMessage)
                     {
                         continue;
+                    }
+
+                    if (decoded.IsCompressed)
+                    {
+                        Step inflated = BeginInflate(origin + decoded.PayloadOffset, decoded, destination, out result);
+                        if (inflated == Step.Continue)
+                        {
+                            continue;
+                        }
+
+                        return inflated;
                     }
 
                     _pendingOffset = origin + decoded.PayloadOffset;
@@ -239,7 +259,8 @@ public sealed partial class MessageConnection
         // end means no byte of the next frame lands in the caller's memory.
         long remaining = _decoder.PayloadRemaining;
         length = (int)Math.Min(remaining, destinationLength);
-        return length >= DirectReadThreshold && _receiveStart == _receiveEnd;
+        // A compressed payload must go through the decompressor (RFC 7692 §6.2), never straight to the caller.
+        return length >= DirectReadThreshold && _receiveStart == _receiveEnd && !_decoder.IsMessageCompressed;
     }
 
     private bool DecodeDirect(Span<byte> payload, out MessageReadResult result)
@@ -362,6 +383,7 @@ public sealed partial class MessageConnection
         if (State is WebSocketState.Closed or WebSocketState.Aborted)
         {
             ReleaseReceiveBuffer();
+            ReleaseDecompressor();
         }
     }
 

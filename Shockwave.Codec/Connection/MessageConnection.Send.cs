@@ -41,6 +41,12 @@ public sealed partial class MessageConnection
 #endif
     public async ValueTask WriteTextAsync(ReadOnlyMemory<char> text, CancellationToken cancellationToken = default)
     {
+        if (_deflateState is not null)
+        {
+            await WriteDeflatedTextAsync(text, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         int byteCount = StrictUtf8.GetByteCount(text.Span);
         await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         byte[]? rented = null;
@@ -88,6 +94,20 @@ public sealed partial class MessageConnection
             if (_encoder.IsMessageInProgress)
             {
                 ThrowHelper.ThrowInvalidOperation("A fragmented message is in progress; finish it with WriteFragmentAsync(endOfMessage: true) first.");
+            }
+
+            if (TryWriteDeflatedFrame(messageType, payload, endOfMessage: true, out byte[]? deflated, out int start, out int length))
+            {
+                try
+                {
+                    WriteTransport(deflated.AsSpan(start, length));
+                }
+                finally
+                {
+                    Pool.Return(deflated!);
+                }
+
+                return;
             }
 
             long frameLength = _encoder.GetFrameLength(payload.Length);
@@ -142,16 +162,17 @@ public sealed partial class MessageConnection
         return SendControlAsync(Opcode.Ping, payload, cancellationToken);
     }
 
-    private ValueTask WriteFrameAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, bool wholeMessage, CancellationToken cancellationToken)
+    private ValueTask WriteFrameAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, bool wholeMessage, CancellationToken cancellationToken, bool compress = true)
     {
-        // Fast path for the common case, a small frame while nobody else writes: no async state machine at all when
-        // the transport completes the write at once (in-memory transports, a socket with room in its send buffer).
-        if (payload.Length <= CopyThreshold - FrameHeader.MaxHeaderLength && !cancellationToken.IsCancellationRequested && TryEnterWrite())
+        // Fast path for the common case, a small uncompressed frame while nobody else writes: no async state machine
+        // at all when the transport completes the write at once (in-memory transports, a socket with room to send).
+        if (payload.Length <= CopyThreshold - FrameHeader.MaxHeaderLength && (_deflateState is null || !compress)
+            && !cancellationToken.IsCancellationRequested && TryEnterWrite())
         {
             return WriteSmallFrame(messageType, payload.Span, endOfMessage, wholeMessage, cancellationToken);
         }
 
-        return WriteFrameSlowAsync(messageType, payload, endOfMessage, wholeMessage, cancellationToken);
+        return WriteFrameSlowAsync(messageType, payload, endOfMessage, wholeMessage, cancellationToken, compress);
     }
 
     private ValueTask WriteSmallFrame(WebSocketMessageType messageType, ReadOnlySpan<byte> payload, bool endOfMessage, bool wholeMessage, CancellationToken cancellationToken)
@@ -252,7 +273,7 @@ public sealed partial class MessageConnection
 #if NET6_0_OR_GREATER
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
 #endif
-    private async ValueTask WriteFrameSlowAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, bool wholeMessage, CancellationToken cancellationToken)
+    private async ValueTask WriteFrameSlowAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, bool wholeMessage, CancellationToken cancellationToken, bool compress)
     {
         await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         byte[]? rented = null;
@@ -262,6 +283,12 @@ public sealed partial class MessageConnection
             if (wholeMessage && _encoder.IsMessageInProgress)
             {
                 ThrowHelper.ThrowInvalidOperation("A fragmented message is in progress; finish it with WriteFragmentAsync(endOfMessage: true) first.");
+            }
+
+            if (compress && TryWriteDeflatedFrame(messageType, payload.Span, endOfMessage, out rented, out int start, out int length))
+            {
+                await WriteTransportAsync(rented.AsMemory(start, length), cancellationToken).ConfigureAwait(false);
+                return;
             }
 
             long frameLength = _encoder.GetFrameLength(payload.Length);

@@ -75,6 +75,7 @@ public sealed partial class MessageConnection : IDisposable
         _options = options;
         _decoder = new MessageDecoder(options.ToDecoderOptions());
         _encoder = new MessageEncoder(options.Role);
+        _deflateState = CreateDeflateState(options.PerMessageDeflate, options.Role);
         StartKeepAlive();
     }
 
@@ -129,10 +130,13 @@ public sealed partial class MessageConnection : IDisposable
         _transport.Close();
 
         // The receive buffer belongs to the reader while a read runs; it gives it back itself on the way out.
-        if (Volatile.Read(ref _readInProgress) == 0)
+        bool readerActive = Volatile.Read(ref _readInProgress) != 0;
+        if (!readerActive)
         {
             ReleaseReceiveBuffer();
         }
+
+        ReleaseDeflate(readerActive);
 
         _closeWaiter?.TrySetResult(true);
     }

@@ -69,6 +69,31 @@ public sealed class MessageConnectionOptions
     /// <summary>Whether disposing the connection also disposes the stream or completes the pipe (the default).</summary>
     public bool OwnsTransport { get; init; } = true;
 
+    /// <summary>
+    /// The permessage-deflate parameters agreed in the opening handshake (RFC 7692), or <see langword="null"/> (the
+    /// default) when the extension is off. When set, received messages with RSV1 are inflated (the
+    /// <see cref="MaxMessageSize"/> then counts inflated bytes) and sent messages of at least
+    /// <see cref="PerMessageDeflateOptions.MinimumCompressSize"/> bytes are compressed.
+    /// <see cref="WebSocketHandshake.AcceptAsync"/> and <see cref="WebSocketHandshake.ConnectAsync"/> set it from the
+    /// negotiation; set it yourself only with parameters your own handshake agreed.
+    /// </summary>
+    public PerMessageDeflateOptions? PerMessageDeflate { get => _perMessageDeflate; init => _perMessageDeflate = value; }
+
+    private PerMessageDeflateOptions? _perMessageDeflate;
+
+    // The same settings with the parameters a handshake agreed (null: the extension was not agreed).
+    internal MessageConnectionOptions WithPerMessageDeflate(PerMessageDeflateOptions? agreed)
+    {
+        if (ReferenceEquals(agreed, _perMessageDeflate))
+        {
+            return this;
+        }
+
+        var copy = (MessageConnectionOptions)MemberwiseClone();
+        copy._perMessageDeflate = agreed;
+        return copy;
+    }
+
     internal void Validate()
     {
         if (KeepAliveInterval < TimeSpan.Zero && KeepAliveInterval != Timeout.InfiniteTimeSpan)
@@ -94,5 +119,8 @@ public sealed class MessageConnectionOptions
         MaxFrameSize = MaxFrameSize,
         MaxFragments = MaxFragments,
         ValidateUtf8 = ValidateUtf8,
+
+        // RFC 7692 §6: once permessage-deflate is agreed, RSV1 marks a compressed message.
+        AllowedReservedBits = PerMessageDeflate is null ? ReservedBits.None : ReservedBits.Rsv1,
     };
 }

@@ -71,6 +71,12 @@ public sealed class ClientHandshake
     /// <summary>The Sec-WebSocket-Extensions the server answered with, or <see langword="null"/>.</summary>
     public string? Extensions { get; private set; }
 
+    /// <summary>
+    /// The permessage-deflate parameters the server accepted from <see cref="ClientHandshakeOptions.PerMessageDeflate"/>,
+    /// or <see langword="null"/> when it declined (or none was offered).
+    /// </summary>
+    public PerMessageDeflateOptions? PerMessageDeflate { get; private set; }
+
     /// <summary>The response header fields, once read.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders { get; private set; } = [];
 
@@ -98,9 +104,10 @@ public sealed class ClientHandshake
             builder.Append("Sec-WebSocket-Protocol: ").Append(string.Join(", ", _options.SubProtocols)).Append("\r\n");
         }
 
-        if (_options.Extensions is not null)
+        string? extensions = OfferedExtensions();
+        if (extensions is not null)
         {
-            builder.Append("Sec-WebSocket-Extensions: ").Append(_options.Extensions).Append("\r\n");
+            builder.Append("Sec-WebSocket-Extensions: ").Append(extensions).Append("\r\n");
         }
 
         foreach (KeyValuePair<string, string> header in _options.Headers)
@@ -197,7 +204,7 @@ public sealed class ClientHandshake
         if (extensions.Count > 0)
         {
             var offered = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (string offer in HttpHead.SplitList(_options.Extensions ?? string.Empty))
+            foreach (string offer in HttpHead.SplitList(OfferedExtensions() ?? string.Empty))
             {
                 offered.Add(ExtensionName(offer));
             }
@@ -208,12 +215,39 @@ public sealed class ClientHandshake
                 {
                     return HandshakeError.UnexpectedExtension;
                 }
+
+                if (_options.PerMessageDeflate is PerMessageDeflateOptions offer
+                    && string.Equals(ExtensionName(extension), PermessageDeflate, StringComparison.OrdinalIgnoreCase))
+                {
+                    // RFC 7692 §7.1: a response the client cannot accept (or a second one) fails the connection.
+                    if (PerMessageDeflate is not null || !PerMessageDeflateNegotiator.TryAcceptResponse(extension, offer, out PerMessageDeflateOptions? agreed))
+                    {
+                        PerMessageDeflate = null;
+                        return HandshakeError.InvalidExtensionResponse;
+                    }
+
+                    PerMessageDeflate = agreed;
+                }
             }
 
             Extensions = string.Join(", ", extensions);
         }
 
         return HandshakeError.None;
+    }
+
+    private const string PermessageDeflate = "permessage-deflate";
+
+    // The permessage-deflate offer first (the server picks by its own rules, but custom extensions come after ours).
+    private string? OfferedExtensions()
+    {
+        if (_options.PerMessageDeflate is not PerMessageDeflateOptions offer)
+        {
+            return _options.Extensions;
+        }
+
+        string deflate = PerMessageDeflateNegotiator.CreateOffer(offer);
+        return _options.Extensions is null ? deflate : deflate + ", " + _options.Extensions;
     }
 
     private static string ExtensionName(string element)

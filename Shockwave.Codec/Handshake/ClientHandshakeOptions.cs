@@ -9,6 +9,12 @@ public sealed class ClientHandshakeOptions
     /// <summary>The Sec-WebSocket-Extensions value to offer, or <see langword="null"/> for none.</summary>
     public string? Extensions { get; init; }
 
+    /// <summary>
+    /// The permessage-deflate offer (RFC 7692 §7.1), sent before any <see cref="Extensions"/>, or <see langword="null"/>
+    /// for none. A response outside the offer fails the handshake with <see cref="HandshakeError.InvalidExtensionResponse"/>.
+    /// </summary>
+    public PerMessageDeflateOptions? PerMessageDeflate { get; init; }
+
     /// <summary>The Origin header to send, or <see langword="null"/> for none (non-browser clients usually send none).</summary>
     public string? Origin { get; init; }
 

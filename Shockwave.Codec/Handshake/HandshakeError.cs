@@ -53,4 +53,10 @@ public enum HandshakeError : byte
 
     /// <summary>The server answered with an extension the client did not offer (RFC 6455 §4.1, client side).</summary>
     UnexpectedExtension,
+
+    /// <summary>
+    /// The server's permessage-deflate response has parameters the client did not offer or cannot accept, or comes
+    /// more than once (RFC 7692 §5, §7.1: the client must then fail the connection; client side).
+    /// </summary>
+    InvalidExtensionResponse,
 }

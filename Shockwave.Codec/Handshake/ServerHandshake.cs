@@ -44,6 +44,12 @@ public sealed class ServerHandshake
     /// <summary>The Sec-WebSocket-Extensions value answered, or <see langword="null"/>.</summary>
     public string? Extensions { get; private set; }
 
+    /// <summary>
+    /// The permessage-deflate parameters agreed with <see cref="ServerHandshakeOptions.PerMessageDeflate"/>, or
+    /// <see langword="null"/> when the client offered none acceptable (or a custom negotiator ran instead).
+    /// </summary>
+    public PerMessageDeflateOptions? PerMessageDeflate { get; private set; }
+
     /// <summary>Reads request bytes.</summary>
     /// <param name="data">The next bytes received.</param>
     /// <param name="bytesConsumed">How many of them belong to the request; any after them are WebSocket frames.</param>
@@ -92,9 +98,32 @@ public sealed class ServerHandshake
 
         _accept = WebSocketAccept.Compute(head!.Get("Sec-WebSocket-Key")!);
         SubProtocol = SelectSubProtocol(Request.SubProtocols);
-        Extensions = Request.Extensions.Count > 0 ? _options.ExtensionNegotiator?.Invoke(Request.Extensions) : null;
+        Extensions = NegotiateExtensions(Request.Extensions);
         StatusCode = 101;
         return OperationStatus.Done;
+    }
+
+    private string? NegotiateExtensions(IReadOnlyList<string> offers)
+    {
+        if (offers.Count == 0)
+        {
+            return null;
+        }
+
+        if (_options.ExtensionNegotiator is not null)
+        {
+            return _options.ExtensionNegotiator(offers);
+        }
+
+        // RFC 7692 §5: accept at most one permessage-deflate offer (the first acceptable one), or decline them all.
+        if (_options.PerMessageDeflate is PerMessageDeflateOptions policy
+            && PerMessageDeflateNegotiator.TryNegotiate(offers, policy, out string? response, out PerMessageDeflateOptions? agreed))
+        {
+            PerMessageDeflate = agreed;
+            return response;
+        }
+
+        return null;
     }
 
     /// <summary>Writes the response: 101 Switching Protocols, or the refusal with a short plain-text body.</summary>

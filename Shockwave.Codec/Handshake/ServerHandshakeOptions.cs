@@ -23,4 +23,11 @@ public sealed class ServerHandshakeOptions
     /// answer with, or <see langword="null"/> to accept none. <see langword="null"/> (the default) declines every extension.
     /// </summary>
     public Func<IReadOnlyList<string>, string?>? ExtensionNegotiator { get; init; }
+
+    /// <summary>
+    /// The permessage-deflate policy (RFC 7692): when set and no <see cref="ExtensionNegotiator"/> is, a client's
+    /// permessage-deflate offer is answered within these limits and the agreed parameters are handed to the
+    /// connection. <see langword="null"/> (the default) declines compression.
+    /// </summary>
+    public PerMessageDeflateOptions? PerMessageDeflate { get; init; }
 }

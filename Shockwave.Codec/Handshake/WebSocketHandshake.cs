@@ -18,8 +18,8 @@ public static class WebSocketHandshake
 
     /// <summary>Reads an upgrade request from <paramref name="stream"/>, answers it and, when accepted, returns the server-side connection.</summary>
     /// <param name="stream">A connected stream whose first bytes are the client's HTTP request.</param>
-    /// <param name="handshakeOptions">Limits, subprotocols, origin and extension hooks.</param>
-    /// <param name="connectionOptions">Options of the connection; its role is forced to server.</param>
+    /// <param name="handshakeOptions">Limits, subprotocols, origin and extension hooks; its permessage-deflate policy decides compression.</param>
+    /// <param name="connectionOptions">Options of the connection; its role is forced to server and its permessage-deflate set to what was agreed.</param>
     /// <param name="cancellationToken">Cancels the handshake.</param>
     /// <returns>The open connection; bytes that followed the request are its first frames.</returns>
     /// <exception cref="WebSocketHandshakeException">The request was refused; the error response was sent.</exception>
@@ -56,7 +56,7 @@ public static class WebSocketHandshake
                     throw new WebSocketHandshakeException(handshake.Error, handshake.StatusCode);
                 }
 
-                MessageConnectionOptions options = WithRole(connectionOptions, WebSocketRole.Server);
+                MessageConnectionOptions options = WithRole(connectionOptions, WebSocketRole.Server).WithPerMessageDeflate(handshake.PerMessageDeflate);
                 return MessageConnection.CreateAfterHandshake(stream, options, buffer.AsSpan(consumed, read - consumed), handshake.SubProtocol, handshake.Extensions);
             }
         }
@@ -69,8 +69,8 @@ public static class WebSocketHandshake
     /// <summary>Sends an upgrade request over <paramref name="stream"/> and, when the server accepts, returns the client-side connection.</summary>
     /// <param name="stream">A stream connected to the server (TLS already set up for wss).</param>
     /// <param name="uri">The ws or wss address.</param>
-    /// <param name="handshakeOptions">Subprotocols, extensions and headers to send.</param>
-    /// <param name="connectionOptions">Options of the connection; its role is forced to client.</param>
+    /// <param name="handshakeOptions">Subprotocols, extensions (a permessage-deflate offer among them) and headers to send.</param>
+    /// <param name="connectionOptions">Options of the connection; its role is forced to client and its permessage-deflate set to what was agreed.</param>
     /// <param name="cancellationToken">Cancels the handshake.</param>
     /// <returns>The open connection; bytes that followed the response are its first frames.</returns>
     /// <exception cref="WebSocketHandshakeException">The server refused, or its response is invalid.</exception>
@@ -108,7 +108,7 @@ public static class WebSocketHandshake
                     throw new WebSocketHandshakeException(handshake.Error, handshake.StatusCode);
                 }
 
-                MessageConnectionOptions options = WithRole(connectionOptions, WebSocketRole.Client);
+                MessageConnectionOptions options = WithRole(connectionOptions, WebSocketRole.Client).WithPerMessageDeflate(handshake.PerMessageDeflate);
                 return MessageConnection.CreateAfterHandshake(stream, options, buffer.AsSpan(consumed, read - consumed), handshake.SubProtocol, handshake.Extensions);
             }
         }

@@ -70,4 +70,5 @@ internal enum ExceptionArgument
     keepAliveInterval,
     keepAliveTimeout,
     closeTimeout,
+    message,
 }

@@ -97,12 +97,12 @@ public sealed partial class ShockwaveWebSocket
             _fragmentDisablesCompression = disableCompression;
         }
 
-        ValueTask send = SendFrameAsync(_fragmentType, buffer, endOfMessage, cancellationToken);
+        ValueTask send = SendFrameAsync(_fragmentType, buffer, endOfMessage, !_fragmentDisablesCompression, cancellationToken);
         _lastSendWasFragment = !endOfMessage;
         return send;
     }
 
-    private async ValueTask SendFrameAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, CancellationToken cancellationToken)
+    private async ValueTask SendFrameAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, bool compress, CancellationToken cancellationToken)
     {
         if (IsTransportGone)
         {
@@ -111,7 +111,7 @@ public sealed partial class ShockwaveWebSocket
 
         try
         {
-            await _connection.WriteFragmentAsync(messageType, payload, endOfMessage, cancellationToken).ConfigureAwait(false);
+            await _connection.WriteAdapterFragmentAsync(messageType, payload, endOfMessage, compress, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (IsTransportGone)
         {

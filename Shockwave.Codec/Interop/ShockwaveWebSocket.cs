@@ -24,7 +24,8 @@ namespace Shockwave.Codec;
 /// close code .NET would send (1007 rather than 1002 for a close reason that is not UTF-8), with a reason naming the
 /// broken rule, and the transport is closed at once; the <see cref="WebSocketException"/>
 /// (<see cref="WebSocketError.Faulted"/>) carries a <see cref="WebSocketProtocolException"/> as its inner exception.
-/// An empty non-final fragment produces no receive result. permessage-deflate is not supported yet.
+/// An empty non-final fragment produces no receive result. permessage-deflate is taken from
+/// <c>WebSocketCreationOptions.DangerousDeflateOptions</c> (not on netstandard2.0, whose API has no such option).
 /// </para>
 /// <code>
 /// // was: WebSocket socket = WebSocket.CreateFromStream(stream, isServer: true, subProtocol: null, TimeSpan.FromSeconds(30));
@@ -51,7 +52,7 @@ public sealed partial class ShockwaveWebSocket : WebSocket
     private WebSocketCloseStatus? _closeStatus;
     private string? _closeStatusDescription;
 
-    private ShockwaveWebSocket(Stream stream, bool isServer, string? subProtocol, TimeSpan keepAliveInterval, TimeSpan keepAliveTimeout)
+    private ShockwaveWebSocket(Stream stream, bool isServer, string? subProtocol, TimeSpan keepAliveInterval, TimeSpan keepAliveTimeout, PerMessageDeflateOptions? deflate = null)
     {
         _subProtocol = subProtocol;
         _connection = MessageConnection.CreateForWebSocketAdapter(stream, new MessageConnectionOptions
@@ -64,6 +65,8 @@ public sealed partial class ShockwaveWebSocket : WebSocket
 
             // Keep-alive is this type's own (ShockwaveWebSocket.KeepAlive.cs), to behave as .NET's does.
             KeepAliveInterval = TimeSpan.Zero,
+
+            PerMessageDeflate = deflate,
         });
         StartKeepAlive(keepAliveInterval, keepAliveTimeout);
     }
@@ -126,13 +129,14 @@ public sealed partial class ShockwaveWebSocket : WebSocket
     /// </summary>
     /// <param name="stream">The connected, readable and writable stream; the socket owns it and disposes it.</param>
     /// <param name="options">
-    /// Role, subprotocol and keep-alive. With a keep-alive timeout (.NET 9 and later) the socket pings and aborts a
+    /// Role, subprotocol, keep-alive and permessage-deflate. <see cref="WebSocketCreationOptions.DangerousDeflateOptions"/>
+    /// are the parameters the handshake agreed, as for .NET's own implementation; every message is then compressed
+    /// unless sent with <see cref="WebSocketMessageFlags.DisableCompression"/>. With a keep-alive timeout (.NET 9 and later) the socket pings and aborts a
     /// peer that stays silent for longer; without one it sends unsolicited pongs.
     /// </param>
     /// <returns>The WebSocket, open.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="stream"/> cannot both read and write.</exception>
-    /// <exception cref="NotSupportedException"><see cref="WebSocketCreationOptions.DangerousDeflateOptions"/> is set: permessage-deflate is not supported yet.</exception>
     public static new ShockwaveWebSocket CreateFromStream(Stream stream, WebSocketCreationOptions options)
     {
         ValidateStream(stream);
@@ -141,9 +145,18 @@ public sealed partial class ShockwaveWebSocket : WebSocket
             throw new ArgumentNullException(nameof(options));
         }
 
-        if (options.DangerousDeflateOptions is not null)
+        PerMessageDeflateOptions? deflate = null;
+        if (options.DangerousDeflateOptions is WebSocketDeflateOptions agreed)
         {
-            throw new NotSupportedException("ShockwaveWebSocket does not support permessage-deflate yet; leave DangerousDeflateOptions null.");
+            // ManagedWebSocket compresses every message (MinimumCompressSize 0); its window limits are 9..15 like ours.
+            deflate = new PerMessageDeflateOptions
+            {
+                ClientMaxWindowBits = agreed.ClientMaxWindowBits,
+                ServerMaxWindowBits = agreed.ServerMaxWindowBits,
+                ClientContextTakeover = agreed.ClientContextTakeover,
+                ServerContextTakeover = agreed.ServerContextTakeover,
+                MinimumCompressSize = 0,
+            };
         }
 
 #if NET9_0_OR_GREATER
@@ -151,7 +164,7 @@ public sealed partial class ShockwaveWebSocket : WebSocket
 #else
         TimeSpan keepAliveTimeout = Timeout.InfiniteTimeSpan;
 #endif
-        return new ShockwaveWebSocket(stream, options.IsServer, options.SubProtocol, options.KeepAliveInterval, keepAliveTimeout);
+        return new ShockwaveWebSocket(stream, options.IsServer, options.SubProtocol, options.KeepAliveInterval, keepAliveTimeout, deflate);
     }
 #endif
 

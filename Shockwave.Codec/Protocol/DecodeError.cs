@@ -35,4 +35,10 @@ public enum DecodeError : byte
 
     /// <summary>Bytes arrived after the peer's close frame (RFC 6455 §5.5.1: nothing may follow it; 1002).</summary>
     DataAfterClose,
+
+    /// <summary>
+    /// A compressed message's payload is not a valid DEFLATE stream (RFC 7692 §7.2.2; 1007). Reported by the
+    /// connection that inflates it, not by <see cref="MessageDecoder"/>, which never looks inside payloads.
+    /// </summary>
+    InvalidCompressedData,
 }

@@ -79,6 +79,12 @@ public sealed class MessageDecoder
     /// <summary>Whether a data message has started and not yet ended.</summary>
     public bool IsMessageInProgress => _inMessage;
 
+    /// <summary>
+    /// Whether the message in progress had RSV1 set on its first frame (RFC 7692 §6): its payload is compressed, so
+    /// it must be inflated before it is handed out and may not be read straight into the caller's buffer.
+    /// </summary>
+    public bool IsMessageCompressed => _inMessage && _messageCompressed;
+
     /// <summary>Whether the peer's close frame was received; nothing may follow it.</summary>
     public bool IsCloseReceived => _closeReceived;
 

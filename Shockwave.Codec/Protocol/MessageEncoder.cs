@@ -159,6 +159,25 @@ public sealed class MessageEncoder
         return OperationStatus.Done;
     }
 
+    // The header of a data frame whose payload the caller has already compressed (RSV1 on a message's first frame,
+    // RFC 7692 §6.1) and will mask itself with maskKey: the connection compresses into its send buffer and writes
+    // the header just in front, so the frame goes out in one write without another copy.
+    internal OperationStatus WriteDataHeader(WebSocketMessageType messageType, long payloadLength, bool endOfMessage, bool compressed, Span<byte> destination, out int bytesWritten, out uint maskKey)
+    {
+        FrameHeader header = CreateDataHeader(messageType, payloadLength, endOfMessage, compressed);
+        var writer = new FrameWriter(destination);
+        maskKey = header.MaskKey;
+        if (writer.WriteHeader(header) != OperationStatus.Done)
+        {
+            bytesWritten = 0;
+            return OperationStatus.DestinationTooSmall;
+        }
+
+        bytesWritten = writer.BytesWritten;
+        CommitDataFrame(messageType, endOfMessage);
+        return OperationStatus.Done;
+    }
+
     /// <summary>Writes a ping (RFC 6455 §5.5.2).</summary>
     /// <param name="payload">At most 125 bytes of application data.</param>
     /// <param name="destination">Where the frame goes.</param>

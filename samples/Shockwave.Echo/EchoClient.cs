@@ -15,15 +15,16 @@ internal static class EchoClient
     /// <param name="keepAlive">The keep-alive ping interval; <see cref="TimeSpan.Zero"/> for none.</param>
     /// <param name="log">Where to report; <see langword="null"/> for nowhere.</param>
     /// <param name="cancellationToken">Stops early: a 1001 close is sent and the server's answer awaited briefly.</param>
+    /// <param name="deflate">Whether to offer permessage-deflate.</param>
     /// <returns>0 when the server closed the connection cleanly (or we stopped on request), 1 when it failed.</returns>
-    public static async Task<int> RunAsync(Uri uri, TimeSpan keepAlive, Action<string>? log, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(Uri uri, TimeSpan keepAlive, Action<string>? log, CancellationToken cancellationToken, bool deflate = false)
     {
         MessageConnection connection;
         try
         {
             using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             connectTimeout.CancelAfter(TimeSpan.FromSeconds(10));
-            connection = await EchoDialer.ConnectAsync(uri, CreateOptions(keepAlive), connectTimeout.Token).ConfigureAwait(false);
+            connection = await EchoDialer.ConnectAsync(uri, CreateOptions(keepAlive), connectTimeout.Token, deflate ? new PerMessageDeflateOptions() : null).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or WebSocketHandshakeException or IOException or OperationCanceledException)
         {

@@ -15,6 +15,9 @@ internal sealed record EchoCommand
 
     public bool Quiet { get; init; }
 
+    /// <summary>permessage-deflate: accepted by the server, offered by the clients (<c>--deflate</c>).</summary>
+    public bool Deflate { get; init; }
+
     public Uri? Connect { get; init; }
 
     public int Connections { get; init; } = 50;

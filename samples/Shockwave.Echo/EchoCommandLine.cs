@@ -9,12 +9,14 @@ internal static class EchoCommandLine
     public const string Usage = """
         Shockwave.Echo: a WebSocket echo server, load generator and echo client.
 
-          server (default)   --host 127.0.0.1 --port 9001 [--keepalive SECONDS] [--quiet]
+          server (default)   --host 127.0.0.1 --port 9001 [--keepalive SECONDS] [--deflate] [--quiet]
                              echoes every message on any path; GET / without upgrade serves a page to try it in a browser
-          load generator     --connect ws://127.0.0.1:9001/ [--connections 50] [--size 64] [--seconds 10] [--keepalive SECONDS]
+          load generator     --connect ws://127.0.0.1:9001/ [--connections 50] [--size 64] [--seconds 10] [--keepalive SECONDS] [--deflate]
                              each connection sends a binary message and awaits its echo in a loop; prints messages/s and latency
-          echo client        --connect ws://127.0.0.1:9001/path --echo
+          echo client        --connect ws://127.0.0.1:9001/path --echo [--deflate]
                              echoes every message received back until the server closes (how conformance suites test a client)
+
+          --deflate          permessage-deflate (RFC 7692): the server accepts a client's offer, a client offers it
         """;
 
     /// <summary>Parses <paramref name="args"/>.</summary>
@@ -42,6 +44,9 @@ internal static class EchoCommandLine
                     continue;
                 case "--echo":
                     echo = true;
+                    continue;
+                case "--deflate":
+                    command = command with { Deflate = true };
                     continue;
             }
 

@@ -10,17 +10,18 @@ internal static class EchoDialer
     /// <param name="uri">A ws:// address; its path goes in the request.</param>
     /// <param name="options">The connection's options (its role is client).</param>
     /// <param name="cancellationToken">Cancels the connect and the handshake.</param>
+    /// <param name="deflate">The permessage-deflate offer, or <see langword="null"/> for none.</param>
     /// <returns>The open connection, which owns the socket.</returns>
     /// <exception cref="SocketException">The TCP connect failed.</exception>
     /// <exception cref="WebSocketHandshakeException">The server refused the upgrade.</exception>
-    public static async Task<MessageConnection> ConnectAsync(Uri uri, MessageConnectionOptions options, CancellationToken cancellationToken)
+    public static async Task<MessageConnection> ConnectAsync(Uri uri, MessageConnectionOptions options, CancellationToken cancellationToken, PerMessageDeflateOptions? deflate = null)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             await socket.ConnectAsync(uri.Host, uri.Port < 0 ? 80 : uri.Port, cancellationToken).ConfigureAwait(false);
             var stream = new NetworkStream(socket, ownsSocket: true);
-            return await WebSocketHandshake.ConnectAsync(stream, uri, null, options, cancellationToken).ConfigureAwait(false);
+            return await WebSocketHandshake.ConnectAsync(stream, uri, deflate is null ? null : new ClientHandshakeOptions { PerMessageDeflate = deflate }, options, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

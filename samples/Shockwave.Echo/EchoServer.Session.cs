@@ -49,7 +49,7 @@ internal sealed partial class EchoServer
         handshakeTimeout.CancelAfter(_options.HandshakeTimeout);
         CancellationToken token = handshakeTimeout.Token;
 
-        var handshake = new ServerHandshake();
+        var handshake = new ServerHandshake(new ServerHandshakeOptions { PerMessageDeflate = _options.PerMessageDeflate });
         MessageConnection connection;
         byte[] head = ArrayPool<byte>.Shared.Rent(HeadReadSize);
         try
@@ -100,7 +100,7 @@ internal sealed partial class EchoServer
             await stream.WriteAsync(handshake.CreateResponse(), token).ConfigureAwait(false);
 
             // RFC 6455 §4.1: a client waits for the 101 before sending frames, but bytes after the head are frames all the same.
-            connection = MessageConnection.CreateAfterHandshake(stream, CreateConnectionOptions(), head.AsSpan(consumed, read - consumed), handshake.SubProtocol, handshake.Extensions);
+            connection = MessageConnection.CreateAfterHandshake(stream, CreateConnectionOptions(handshake.PerMessageDeflate), head.AsSpan(consumed, read - consumed), handshake.SubProtocol, handshake.Extensions);
         }
         finally
         {
@@ -110,9 +110,10 @@ internal sealed partial class EchoServer
         return await EchoAsync(session, connection).ConfigureAwait(false);
     }
 
-    private MessageConnectionOptions CreateConnectionOptions() => new()
+    private MessageConnectionOptions CreateConnectionOptions(PerMessageDeflateOptions? agreed) => new()
     {
         Role = WebSocketRole.Server,
+        PerMessageDeflate = agreed,
         MaxMessageSize = _options.MaxMessageSize,
         KeepAliveInterval = _options.KeepAliveInterval,
     };

@@ -20,6 +20,9 @@ internal sealed class EchoServerOptions
     /// <summary>The largest message accepted; larger ones close the connection with 1009.</summary>
     public long MaxMessageSize { get; init; } = DefaultMaxMessageSize;
 
+    /// <summary>The permessage-deflate policy (RFC 7692) a client's offer is accepted within; <see langword="null"/> declines compression.</summary>
+    public Shockwave.Codec.PerMessageDeflateOptions? PerMessageDeflate { get; init; }
+
     /// <summary>How long a new connection may take to send its HTTP request.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -62,7 +62,7 @@ internal static class LoadGenerator
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     timeout.CancelAfter(options.ConnectTimeout);
-                    connections[i] = await EchoDialer.ConnectAsync(options.Uri, connectionOptions, timeout.Token).ConfigureAwait(false);
+                    connections[i] = await EchoDialer.ConnectAsync(options.Uri, connectionOptions, timeout.Token, options.Deflate ? new PerMessageDeflateOptions() : null).ConfigureAwait(false);
                 }
                 finally
                 {

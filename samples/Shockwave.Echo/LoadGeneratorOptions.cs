@@ -18,6 +18,9 @@ internal sealed class LoadGeneratorOptions
     /// <summary>The keep-alive ping interval; <see cref="TimeSpan.Zero"/> for none.</summary>
     public TimeSpan KeepAlive { get; init; }
 
+    /// <summary>Whether each connection offers permessage-deflate.</summary>
+    public bool Deflate { get; init; }
+
     /// <summary>How long one connect and handshake may take.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -50,6 +50,7 @@ static async Task<int> RunServerAsync(EchoCommand command, CancellationToken shu
         Host = command.Host,
         Port = command.Port,
         KeepAliveInterval = command.KeepAlive,
+        PerMessageDeflate = command.Deflate ? new Shockwave.Codec.PerMessageDeflateOptions() : null,
         Log = command.Quiet ? null : log.Write,
     });
     try
@@ -77,7 +78,7 @@ static async Task<int> RunServerAsync(EchoCommand command, CancellationToken shu
 static async Task<int> RunEchoClientAsync(EchoCommand command, CancellationToken shutdown)
 {
     await using var log = new ConsoleLog(Console.Out);
-    return await EchoClient.RunAsync(command.Connect!, command.KeepAlive, command.Quiet ? null : log.Write, shutdown).ConfigureAwait(false);
+    return await EchoClient.RunAsync(command.Connect!, command.KeepAlive, command.Quiet ? null : log.Write, shutdown, command.Deflate).ConfigureAwait(false);
 }
 
 static async Task<int> RunLoadAsync(EchoCommand command, CancellationToken shutdown)
@@ -93,6 +94,7 @@ static async Task<int> RunLoadAsync(EchoCommand command, CancellationToken shutd
             Size = command.Size,
             Duration = TimeSpan.FromSeconds(command.Seconds),
             KeepAlive = command.KeepAlive,
+            Deflate = command.Deflate,
             Progress = command.Quiet ? null : line =>
             {
                 if (live)

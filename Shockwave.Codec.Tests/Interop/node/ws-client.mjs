@@ -1,14 +1,15 @@
 // Node's ws as a client of Shockwave.Codec's echo server.
-//   node ws-client.mjs exchange URL      messages 0 B - 16 MiB, fragments, pings, then a close with 4001 "client bye"
-//   node ws-client.mjs await-close URL   connects, says {"event":"open"}, then reports the server's close
+//   node ws-client.mjs exchange URL [DEFLATE]      messages 0 B - 16 MiB, fragments, pings, then a close with 4001 "client bye"
+//   node ws-client.mjs await-close URL             connects, says {"event":"open"}, then reports the server's close
+// DEFLATE, when given, is ws's perMessageDeflate option as JSON (RFC 7692): the offer; without it there is none.
 // Prints one JSON object per line: {"check":...,"ok":...} per exchange, {"event":"close",...}, {"event":"done"}.
 import WebSocket from 'ws';
 import { emit, deadline, pattern, text, Inbox, closed } from './common.mjs';
 
-const [mode, url] = process.argv.slice(2);
+const [mode, url, deflate] = process.argv.slice(2);
 deadline(90000);
 
-const ws = new WebSocket(url, { maxPayload: 64 << 20, perMessageDeflate: false });
+const ws = new WebSocket(url, { maxPayload: 64 << 20, perMessageDeflate: deflate ? JSON.parse(deflate) : false });
 const inbox = new Inbox(ws);
 const closing = closed(ws);
 const pongs = [];
@@ -18,6 +19,8 @@ await new Promise((resolve, reject) => {
   ws.once('open', resolve);
   ws.once('error', reject);
 });
+
+emit({ event: 'extensions', value: ws.extensions });
 
 if (mode === 'await-close') {
   emit({ event: 'open' });

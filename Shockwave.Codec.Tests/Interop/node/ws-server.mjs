@@ -4,16 +4,19 @@
 //   /server-close  sends a text, a binary and a fragmented message and a ping, then closes with 4002 "server bye"
 //   /drive-echo    drives an echo client: sends messages, checks each echo, then closes with 1000 "done"
 // Every event is a JSON line on stdout with the path. Exits when stdin ends (the test closes it) or on its deadline.
+//   node ws-server.mjs [DEFLATE]   DEFLATE: ws's perMessageDeflate option as JSON (RFC 7692); without it, off.
 import { WebSocketServer } from 'ws';
 import { emit, deadline, pattern, text, Inbox } from './common.mjs';
 
 deadline(120000);
-const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 << 20, perMessageDeflate: false });
+const deflate = process.argv[2];
+const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 << 20, perMessageDeflate: deflate ? JSON.parse(deflate) : false });
 wss.on('listening', () => emit({ event: 'listening', port: wss.address().port }));
 
 wss.on('connection', (ws, request) => {
   const path = request.url;
   const report = obj => emit({ path, ...obj });
+  report({ event: 'extensions', value: ws.extensions });
   ws.on('ping', data => report({ event: 'ping', data: data.toString() }));
   ws.on('pong', data => report({ event: 'pong', data: data.toString() }));
   ws.on('close', (code, reason) => report({ event: 'close', code, reason: reason.toString() }));
