@@ -198,7 +198,7 @@ public sealed partial class MessageConnection
         // The close frame's reason is still in the receive buffer, already validated as UTF-8.
         SetCloseInfo(
             decoded.CloseStatus ?? WebSocketCloseStatus.Empty,
-            decoded.PayloadLength == 0 ? string.Empty : Encoding.UTF8.GetString(_receiveBuffer!, _controlOffset, decoded.PayloadLength));
+            decoded.PayloadLength == 0 ? string.Empty : Encoding.UTF8.GetString(_receiveBuffer!, ControlOffset, decoded.PayloadLength));
         TrySetState(WebSocketState.Open, WebSocketState.CloseReceived);
     }
 

@@ -115,7 +115,7 @@ public sealed partial class MessageConnection
         _pendingOffset = payloadOffset;
         _pendingLength = decoded.PayloadLength;
         _pendingEnd = decoded.EndOfMessage;
-        _pendingType = decoded.MessageType;
+        PendingType = decoded.MessageType;
         _deflateState!.Inflating = true;
         return Inflate(destination, out result);
     }
@@ -181,7 +181,7 @@ public sealed partial class MessageConnection
             _deflateState!.HeldByte = spare[0];
             _deflateState!.Holding = true;
             _deflateState!.HeldEnd = end;
-            result = new MessageReadResult(0, _pendingType, false);
+            result = new MessageReadResult(0, PendingType, false);
             return Step.Delivered;
         }
 
@@ -195,7 +195,7 @@ public sealed partial class MessageConnection
             return Step.Continue;
         }
 
-        result = new MessageReadResult(written, _pendingType, end);
+        result = new MessageReadResult(written, PendingType, end);
         return Step.Delivered;
     }
 
@@ -204,7 +204,7 @@ public sealed partial class MessageConnection
     {
         if (destination.IsEmpty)
         {
-            result = new MessageReadResult(0, _pendingType, false);
+            result = new MessageReadResult(0, PendingType, false);
             return Step.Delivered;
         }
 
@@ -216,7 +216,7 @@ public sealed partial class MessageConnection
             _deflateState!.InflateOpen = false;
         }
 
-        result = new MessageReadResult(1, _pendingType, end);
+        result = new MessageReadResult(1, PendingType, end);
         return Step.Delivered;
     }
 

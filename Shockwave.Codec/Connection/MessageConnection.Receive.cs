@@ -11,27 +11,33 @@ public sealed partial class MessageConnection
     private byte[]? _receiveBuffer;
     private int _receiveStart;
     private int _receiveEnd;
-    private int _smallReads;
+    private byte _smallReads; // saturates at 255: only "16 or more" matters, and a byte keeps idle connections small
     private bool _growNext;
 
     // A decoded payload chunk not yet copied out, because the caller's buffer was smaller.
     private int _pendingOffset;
     private int _pendingLength;
     private bool _pendingEnd;
-    private WebSocketMessageType _pendingType;
+    private byte _pendingTypeCode; // WebSocketMessageType in a byte (DESIGN §6 counts an idle connection's bytes)
 
     // The last control frame or the decoder's failure, kept in a field so the read state machine does not hoist a
-    // DecodeResult. A control frame's payload lies in the receive buffer at _controlOffset, which shares its field
+    // DecodeResult. A control frame's payload lies in the receive buffer at ControlOffset, which shares its field
     // with _pendingOffset: a frame is only decoded once the pending chunk is gone.
     private DecodeResult _controlResult;
 
-    private int _controlOffset
+    private int ControlOffset
     {
         get => _pendingOffset;
         set => _pendingOffset = value;
     }
 
     private int _readInProgress;
+
+    private WebSocketMessageType PendingType
+    {
+        get => (WebSocketMessageType)_pendingTypeCode;
+        set => _pendingTypeCode = (byte)value;
+    }
 
     /// <summary>The length of the receive buffer now held (0 while none is), for tests of the size classes.</summary>
     internal int ReceiveBufferCapacity => Volatile.Read(ref _receiveBuffer)?.Length ?? 0;
@@ -102,7 +108,7 @@ public sealed partial class MessageConnection
                         AfterFill(CheckRead(await _transport.ReadAsync(_receiveBuffer.AsMemory(_receiveEnd), cancellationToken).ConfigureAwait(false)));
                         break;
                     case Step.Ping:
-                        await SendControlAsync(Opcode.Pong, new ReadOnlyMemory<byte>(_receiveBuffer, _controlOffset, _controlResult.PayloadLength), CancellationToken.None).ConfigureAwait(false);
+                        await SendControlAsync(Opcode.Pong, new ReadOnlyMemory<byte>(_receiveBuffer, ControlOffset, _controlResult.PayloadLength), CancellationToken.None).ConfigureAwait(false);
                         break;
                     case Step.Close:
                         await OnCloseReceivedAsync(_controlResult).ConfigureAwait(false);
@@ -158,7 +164,7 @@ public sealed partial class MessageConnection
                         AfterFill(CheckRead(_transport.Read(_receiveBuffer.AsSpan(_receiveEnd))));
                         break;
                     case Step.Ping:
-                        SendControl(Opcode.Pong, _receiveBuffer.AsSpan(_controlOffset, _controlResult.PayloadLength));
+                        SendControl(Opcode.Pong, _receiveBuffer.AsSpan(ControlOffset, _controlResult.PayloadLength));
                         break;
                     case Step.Close:
                         return OnCloseReceived(_controlResult);
@@ -225,14 +231,14 @@ public sealed partial class MessageConnection
                     _pendingOffset = origin + decoded.PayloadOffset;
                     _pendingLength = decoded.PayloadLength;
                     _pendingEnd = decoded.EndOfMessage;
-                    _pendingType = decoded.MessageType;
+                    PendingType = decoded.MessageType;
                     result = DeliverPending(destination);
                     return Step.Delivered;
                 case DecodeResultKind.Pong:
                     continue;
                 case DecodeResultKind.Ping:
                 case DecodeResultKind.Close:
-                    _controlOffset = origin + decoded.PayloadOffset;
+                    ControlOffset = origin + decoded.PayloadOffset;
                     _controlResult = decoded;
                     result = default;
                     return decoded.Kind == DecodeResultKind.Ping ? Step.Ping : Step.Close;
@@ -250,7 +256,7 @@ public sealed partial class MessageConnection
         _receiveBuffer.AsSpan(_pendingOffset, count).CopyTo(destination);
         _pendingOffset += count;
         _pendingLength -= count;
-        return new MessageReadResult(count, _pendingType, _pendingEnd && _pendingLength == 0);
+        return new MessageReadResult(count, PendingType, _pendingEnd && _pendingLength == 0);
     }
 
     private bool TryGetDirectReadLength(int destinationLength, out int length)
@@ -349,7 +355,7 @@ public sealed partial class MessageConnection
             _growNext = true;
         }
 
-        _smallReads = read <= capacity / 4 ? _smallReads + 1 : 0;
+        _smallReads = read <= capacity / 4 ? (byte)Math.Min(_smallReads + 1, byte.MaxValue) : (byte)0;
     }
 
     private void ReleaseReceiveBuffer()
