@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Xunit;
+using static Shockwave.Codec.Tests.Connection.SynchronousDriver;
 
 namespace Shockwave.Codec.Tests.Connection;
 
@@ -116,53 +117,5 @@ public class DeflateAllocationTests
 
         Assert.True(verified >= WarmUp + RoundTrips);   // every echo was checked byte for byte
         Assert.True(least == 0, $"{least} B allocated over {RoundTrips} compressed round trips");
-    }
-
-    private static int ReadInto(MessageConnection connection, byte[] buffer)
-    {
-        int length = 0;
-        while (true)
-        {
-            MessageReadResult part = Done(connection.ReadMessageIntoAsync(buffer.AsMemory(length)));
-            length += part.Count;
-            if (part.EndOfMessage)
-            {
-                return length;
-            }
-        }
-    }
-
-    private static int ReadIntoSync(MessageConnection connection, byte[] buffer)
-    {
-        int length = 0;
-        while (true)
-        {
-            MessageReadResult part = connection.ReadMessageInto(buffer.AsSpan(length));
-            length += part.Count;
-            if (part.EndOfMessage)
-            {
-                return length;
-            }
-        }
-    }
-
-    private static void Done(ValueTask task)
-    {
-        if (!task.IsCompleted)
-        {
-            throw new InvalidOperationException("An operation did not complete synchronously although the transport had what it needed.");
-        }
-
-        task.GetAwaiter().GetResult();
-    }
-
-    private static T Done<T>(ValueTask<T> task)
-    {
-        if (!task.IsCompleted)
-        {
-            throw new InvalidOperationException("An operation did not complete synchronously although the transport had what it needed.");
-        }
-
-        return task.GetAwaiter().GetResult();
     }
 }

@@ -143,21 +143,8 @@ public sealed class MessageEncoder
     /// <returns><see cref="OperationStatus.Done"/>, or <see cref="OperationStatus.DestinationTooSmall"/> with nothing written.</returns>
     /// <exception cref="InvalidOperationException">A close frame was sent.</exception>
     /// <exception cref="ArgumentException">The type is close, or differs from the open message's type.</exception>
-    public OperationStatus WriteFragmentHeader(WebSocketMessageType messageType, long payloadLength, bool endOfMessage, Span<byte> destination, out int bytesWritten, out uint maskKey)
-    {
-        FrameHeader header = CreateDataHeader(messageType, payloadLength, endOfMessage, compressed: false);
-        var writer = new FrameWriter(destination);
-        maskKey = header.MaskKey;
-        if (writer.WriteHeader(header) != OperationStatus.Done)
-        {
-            bytesWritten = 0;
-            return OperationStatus.DestinationTooSmall;
-        }
-
-        bytesWritten = writer.BytesWritten;
-        CommitDataFrame(messageType, endOfMessage);
-        return OperationStatus.Done;
-    }
+    public OperationStatus WriteFragmentHeader(WebSocketMessageType messageType, long payloadLength, bool endOfMessage, Span<byte> destination, out int bytesWritten, out uint maskKey) =>
+        WriteDataHeader(messageType, payloadLength, endOfMessage, compressed: false, destination, out bytesWritten, out maskKey);
 
     // The header of a data frame whose payload the caller has already compressed (RSV1 on a message's first frame,
     // RFC 7692 §6.1) and will mask itself with maskKey: the connection compresses into its send buffer and writes
