@@ -76,32 +76,8 @@ public class DeflateEchoBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public async ValueTask<int> ManagedWebSocket()
-    {
-        byte[] payload = NextPayload();
-        await _managedClient.SendAsync(payload.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-
-        int received = 0;
-        ValueWebSocketReceiveResult result;
-        do
-        {
-            result = await _managedServer.ReceiveAsync(_serverBuffer.AsMemory(received), CancellationToken.None).ConfigureAwait(false);
-            received += result.Count;
-        }
-        while (!result.EndOfMessage);
-
-        await _managedServer.SendAsync(_serverBuffer.AsMemory(0, received), result.MessageType, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-
-        int replied = 0;
-        do
-        {
-            result = await _managedClient.ReceiveAsync(_clientBuffer.AsMemory(replied), CancellationToken.None).ConfigureAwait(false);
-            replied += result.Count;
-        }
-        while (!result.EndOfMessage);
-
-        return replied;
-    }
+    public ValueTask<int> ManagedWebSocket()
+        => ManagedEcho.RoundTripAsync(_managedClient, _managedServer, NextPayload(), WebSocketMessageType.Text, _serverBuffer, _clientBuffer);
 
     [Benchmark]
     public async ValueTask<int> Shockwave()

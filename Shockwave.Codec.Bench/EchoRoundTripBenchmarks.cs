@@ -74,31 +74,8 @@ public class EchoRoundTripBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public async ValueTask<int> ManagedWebSocket()
-    {
-        await _managedClient.SendAsync(_payload.AsMemory(), MessageType, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-
-        int received = 0;
-        ValueWebSocketReceiveResult result;
-        do
-        {
-            result = await _managedServer.ReceiveAsync(_serverBuffer.AsMemory(received), CancellationToken.None).ConfigureAwait(false);
-            received += result.Count;
-        }
-        while (!result.EndOfMessage);
-
-        await _managedServer.SendAsync(_serverBuffer.AsMemory(0, received), result.MessageType, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-
-        int replied = 0;
-        do
-        {
-            result = await _managedClient.ReceiveAsync(_clientBuffer.AsMemory(replied), CancellationToken.None).ConfigureAwait(false);
-            replied += result.Count;
-        }
-        while (!result.EndOfMessage);
-
-        return replied;
-    }
+    public ValueTask<int> ManagedWebSocket()
+        => ManagedEcho.RoundTripAsync(_managedClient, _managedServer, _payload, MessageType, _serverBuffer, _clientBuffer);
 
     /// <summary>
     /// Not a WebSocket: the payload's bytes alone, there and back over the same transport, no framing. The floor under

@@ -61,31 +61,10 @@ public class EchoRoundTripTextBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public async ValueTask<int> ManagedWebSocket()
+    public ValueTask<int> ManagedWebSocket()
     {
         int length = Encoding.UTF8.GetBytes(_text, _sendBuffer);
-        await _managedClient.SendAsync(_sendBuffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-
-        int received = 0;
-        ValueWebSocketReceiveResult result;
-        do
-        {
-            result = await _managedServer.ReceiveAsync(_serverBuffer.AsMemory(received), CancellationToken.None).ConfigureAwait(false);
-            received += result.Count;
-        }
-        while (!result.EndOfMessage);
-
-        await _managedServer.SendAsync(_serverBuffer.AsMemory(0, received), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-
-        int replied = 0;
-        do
-        {
-            result = await _managedClient.ReceiveAsync(_clientBuffer.AsMemory(replied), CancellationToken.None).ConfigureAwait(false);
-            replied += result.Count;
-        }
-        while (!result.EndOfMessage);
-
-        return replied;
+        return ManagedEcho.RoundTripAsync(_managedClient, _managedServer, _sendBuffer.AsMemory(0, length), WebSocketMessageType.Text, _serverBuffer, _clientBuffer);
     }
 
     [Benchmark]
