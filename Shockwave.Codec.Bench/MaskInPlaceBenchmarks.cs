@@ -8,51 +8,16 @@ namespace Shockwave.Codec.Bench;
 /// Masking a payload in place (how a server unmasks a received frame), against a memcpy of the same size and the
 /// <see cref="Vector{T}"/> loop System.Net.WebSockets uses. Offsets 0 and 3 show the cost of starting mid-key.
 /// </summary>
-[MemoryDiagnoser]
-[Config(typeof(ThroughputConfig))]
-public class MaskInPlaceBenchmarks
+public class MaskInPlaceBenchmarks : MaskBenchmarkBase
 {
-    private const uint Key = 0x3D21FA37;
-    private AlignedBuffer _data = null!;
-    private AlignedBuffer _copyDestination = null!;
-
-    [Params(16, 64, 1024, 4096, 65_536, 1_048_576)]
-    public int Size { get; set; }
-
-    /// <summary>Bytes past a 64-byte boundary where the buffer starts.</summary>
-    [Params(0, 1)]
-    public int Misalignment { get; set; }
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        _data = new AlignedBuffer(Size, Misalignment, seed: 6455);
-        _copyDestination = new AlignedBuffer(Size, Misalignment, seed: 1);
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _data.Dispose();
-        _copyDestination.Dispose();
-    }
-
-    [Benchmark(Baseline = true, Description = "Span.CopyTo")]
-    public byte CopyTo()
-    {
-        Span<byte> destination = _copyDestination.Span;
-        _data.Span.CopyTo(destination);
-        return destination[0];
-    }
-
     [Benchmark(Description = "Vector<byte> loop")]
-    public int VectorOfByte() => VectorOfByteInPlace(_data.Span, Key, 0);
+    public int VectorOfByte() => VectorOfByteInPlace(Source.Span, Key, 0);
 
     [Benchmark(Description = "Masker, offset 0")]
-    public int MaskerOffset0() => Masker.Apply(_data.Span, Key, 0);
+    public int MaskerOffset0() => Masker.Apply(Source.Span, Key, 0);
 
     [Benchmark(Description = "Masker, offset 3")]
-    public int MaskerOffset3() => Masker.Apply(_data.Span, Key, 3);
+    public int MaskerOffset3() => Masker.Apply(Source.Span, Key, 3);
 
     /// <summary>The shape of ManagedWebSocket's masking: whole <see cref="Vector{T}"/>s, then ints, then bytes.</summary>
     internal static int VectorOfByteInPlace(Span<byte> data, uint key, int offset)
