@@ -65,36 +65,9 @@ internal sealed partial class HandshakeRequestTarget : IFuzzTarget
     private static Outcome Feed(ServerHandshakeOptions options, ReadOnlySpan<byte> data, List<(int Start, int Length)> chunks)
     {
         var handshake = new ServerHandshake(options);
-        OperationStatus status = OperationStatus.NeedMoreData;
-        int position = 0;
-        foreach ((int start, int length) in chunks)
-        {
-            status = handshake.ReadRequest(data.Slice(start, length), out int consumed);
-            Check.True(consumed >= 0 && consumed <= length, $"bytesConsumed {consumed} outside 0..{length}");
-            position = start + consumed;
-            if (status != OperationStatus.NeedMoreData)
-            {
-                break;
-            }
-
-            // The head reader keeps what it was given: a caller may reuse its buffer (WebSocketHandshake does).
-            Check.Equal(length, consumed, "NeedMoreData consumes the whole chunk");
-        }
-
-        Check.True(status is OperationStatus.Done or OperationStatus.InvalidData or OperationStatus.NeedMoreData, $"status {status}");
-
-        // An empty read changes nothing; a finished handshake answers the same again and consumes nothing.
-        Check.Equal(status, handshake.ReadRequest(default, out int emptyConsumed), "status after an empty read");
-        Check.Equal(0, emptyConsumed, "bytesConsumed of an empty read");
-        if (status != OperationStatus.NeedMoreData)
-        {
-            Check.Equal(status, handshake.ReadRequest(data.Slice(position), out int again), "status read again");
-            Check.Equal(0, again, "bytesConsumed read again");
-        }
-
+        (OperationStatus status, int position) = HeadFeeder.Feed(data, chunks, handshake.ReadRequest);
         if (status == OperationStatus.NeedMoreData)
         {
-            Check.Equal(data.Length, position, "NeedMoreData only at the end of the input");
             Check.Equal(HandshakeError.None, handshake.Error, "Error while incomplete");
             Check.Equal(0, handshake.StatusCode, "StatusCode while incomplete");
             Check.True(handshake.Request is null, "no Request while incomplete");
