@@ -11,6 +11,18 @@ public class FrameHeaderParserTests
         var parser = new FrameHeaderParser(role, allowed, maxFrameSize);
         OperationStatus status = parser.Parse(bytes, out header, out consumed);
         error = parser.Error;
+
+        // A complete verdict depends only on the header's bytes: with more bytes after them (which sends a buffer
+        // of 14 bytes or more down the parser's fast path) the answer must be the same.
+        if (status != OperationStatus.NeedMoreData)
+        {
+            byte[] padded = [.. bytes, .. new byte[FrameHeader.MaxHeaderLength]];
+            Assert.Equal(status, parser.Parse(padded, out FrameHeader paddedHeader, out int paddedConsumed));
+            Assert.Equal(header, paddedHeader);
+            Assert.Equal(consumed, paddedConsumed);
+            Assert.Equal(error, parser.Error);
+        }
+
         return status;
     }
 

@@ -31,9 +31,16 @@ public ref struct FrameHeaderParser
     // Bit i set = opcode i is defined: 0x0-0x2 data, 0x8-0xA control (RFC 6455 §5.2).
     private const uint DefinedOpcodes = 0b0000_0111_0000_0111;
 
+    // The same, inverted: bit i set = opcode i is reserved, so the fast path's test is one shift and one mask.
+    private const uint ReservedOpcodes = ~DefinedOpcodes & 0xFFFF;
+
     private readonly long _maxFrameSize;
-    private readonly byte _forbiddenRsv;
-    private readonly byte _requiredMaskBit;
+
+    // The first two header bytes read as one little-endian pair (first | second << 8) must satisfy
+    // (pair & _pairMask) == _pairExpected: no reserved bit the extensions did not negotiate, and the MASK bit
+    // this role requires (RFC 6455 §5.1, §5.2). One AND and one XOR check both rules.
+    private readonly ushort _pairMask;
+    private readonly ushort _pairExpected;
     private FrameError _error;
 
     /// <summary>Creates a parser for frames received by an endpoint of the given role.</summary>
@@ -55,18 +62,19 @@ public ref struct FrameHeaderParser
         }
 
         _maxFrameSize = maxFrameSize;
-        _forbiddenRsv = (byte)(0x70 & ~(int)allowedReservedBits);
-        _requiredMaskBit = role == WebSocketRole.Server ? (byte)0x80 : (byte)0;
+        _pairMask = (ushort)(0x8000 | (0x70 & ~(int)allowedReservedBits));
+        _pairExpected = role == WebSocketRole.Server ? (ushort)0x8000 : (ushort)0;
         _error = FrameError.None;
-        Role = role;
-        AllowedReservedBits = allowedReservedBits & ReservedBits.All;
     }
 
+    // Role and reserved bits are derived from the check masks rather than stored: four fields let the JIT keep a
+    // parser that lives in a caller's loop entirely in registers.
+
     /// <summary>The role this parser checks frames for.</summary>
-    public readonly WebSocketRole Role { get; }
+    public readonly WebSocketRole Role => _pairExpected != 0 ? WebSocketRole.Server : WebSocketRole.Client;
 
     /// <summary>The reserved bits accepted on data frames.</summary>
-    public readonly ReservedBits AllowedReservedBits { get; }
+    public readonly ReservedBits AllowedReservedBits => (ReservedBits)(~_pairMask & 0x70);
 
     /// <summary>The largest payload length accepted.</summary>
     public readonly long MaxFrameSize => _maxFrameSize;
@@ -84,7 +92,77 @@ public ref struct FrameHeaderParser
     /// <see cref="OperationStatus.InvalidData"/>: the header breaks RFC 6455 or this endpoint's limits, as soon as the bytes show it; <see cref="Error"/> says which rule.
     /// <see cref="OperationStatus.DestinationTooSmall"/> is never returned.
     /// </returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public OperationStatus Parse(scoped ReadOnlySpan<byte> source, out FrameHeader header, out int bytesConsumed)
+    {
+        // A receive buffer usually holds a whole header and then some. With 14 bytes in hand every field can be
+        // read without a length check, and a valid header costs one well-predicted branch on its length form
+        // plus one on the combined verdict; anything else (a short buffer, any rule broken) takes the careful
+        // path below, which also names the broken rule.
+        if (source.Length >= FrameHeader.MaxHeaderLength)
+        {
+            ref byte start = ref MemoryMarshal.GetReference(source);
+            uint pair = WireEndian.ReadUInt16LittleEndian(ref start);
+            uint bad = ((pair & _pairMask) ^ _pairExpected) | ((ReservedOpcodes >> (int)(pair & 0x0F)) & 1);
+            uint length7 = (pair >> 8) & 0x7F;
+            if ((pair & 0x08) != 0)
+            {
+                // RFC 6455 §5.5: a control frame is final, at most 125 bytes and (no extension defines otherwise)
+                // carries no reserved bits: FIN set and RSV clear is one test on the high nibble.
+                bad |= ((pair & 0xF0) ^ 0x80) | Bit(length7 > FrameHeader.MaxControlPayloadLength);
+            }
+
+            long payloadLength;
+            int headerLength;
+            if (length7 < 126)
+            {
+                payloadLength = length7;
+                headerLength = 2;
+            }
+            else if (length7 == 126)
+            {
+                // RFC 6455 §5.2: "the minimal number of bytes MUST be used to encode the length".
+                payloadLength = WireEndian.ReadUInt16BigEndian(ref Unsafe.Add(ref start, 2));
+                headerLength = 4;
+                bad |= Bit(payloadLength < 126);
+            }
+            else
+            {
+                // Minimal, and "the most significant bit MUST be 0": 65536 <= length <= 2^63 - 1, one unsigned test.
+                ulong extended = WireEndian.ReadUInt64BigEndian(ref Unsafe.Add(ref start, 2));
+                payloadLength = (long)extended;
+                headerLength = 10;
+                bad |= Bit(extended - 0x1_0000 > (ulong)long.MaxValue - 0x1_0000);
+            }
+
+            if (bad == 0 && payloadLength <= _maxFrameSize)
+            {
+                // The key sits right after the length; read it always (it is within the 14 bytes) and keep it
+                // only when the MASK bit says there is one.
+                uint maskBit = pair >> 15;
+                uint maskKey = WireEndian.ReadUInt32LittleEndian(ref Unsafe.Add(ref start, headerLength)) & (0u - maskBit);
+                headerLength += (int)(maskBit << 2);
+                _error = FrameError.None;
+                header = new FrameHeader((byte)pair, payloadLength, maskBit != 0, maskKey, headerLength);
+                bytesConsumed = headerLength;
+                return OperationStatus.Done;
+            }
+        }
+
+        // The careful path is static and returns its outcome by value, so that neither this parser nor the
+        // caller's header has its address taken: both stay in registers on the fast path.
+        Outcome outcome = ParseCarefully(source, _pairMask & 0x70u, (uint)_pairExpected >> 8, _maxFrameSize);
+        _error = outcome.Error;
+        header = outcome.Header;
+        bytesConsumed = outcome.Status == OperationStatus.Done ? outcome.Header.HeaderLength : 0;
+        return outcome.Status;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Bit(bool value) => value ? 1u : 0u;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Outcome ParseCarefully(scoped ReadOnlySpan<byte> source, uint forbiddenRsv, uint requiredMaskBit, long maxFrameSize)
     {
         //  0                   1                   2                   3
         //  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -99,11 +177,11 @@ public ref struct FrameHeaderParser
         // |                               |Masking-key, if MASK set to 1  |
         // +-------------------------------+-------------------------------+
         //                         (RFC 6455 §5.2)
-        header = default;
-        bytesConsumed = 0;
         if (source.Length < 2)
         {
-            return ParseShort(source);
+            // With only the first byte, its own rules can already fail (fail fast: no need to wait for byte 2).
+            FrameError firstError = source.Length == 1 ? ClassifyFirst(source[0], forbiddenRsv) : FrameError.None;
+            return firstError == FrameError.None ? Outcome.NeedMoreData : Outcome.Invalid(firstError);
         }
 
         ref byte start = ref MemoryMarshal.GetReference(source);
@@ -111,9 +189,9 @@ public ref struct FrameHeaderParser
         uint second = Unsafe.Add(ref start, 1);
 
         // One combined test keeps the common, valid case to a single branch; ClassifyFirstTwo names the rule.
-        uint bad = (first & _forbiddenRsv)
+        uint bad = (first & forbiddenRsv)
             | (((DefinedOpcodes >> (int)(first & 0x0F)) & 1) ^ 1)
-            | ((second ^ _requiredMaskBit) & 0x80);
+            | ((second ^ requiredMaskBit) & 0x80);
         if ((first & 0x08) != 0)
         {
             // RFC 6455 §5.5: control frames carry at most 125 bytes, are never fragmented, and (RFC 7692 §6.1
@@ -123,8 +201,7 @@ public ref struct FrameHeaderParser
 
         if (bad != 0)
         {
-            _error = ClassifyFirstTwo(first, second);
-            return OperationStatus.InvalidData;
+            return Outcome.Invalid(ClassifyFirstTwo(first, second, forbiddenRsv));
         }
 
         uint length7 = second & 0x7F;
@@ -141,7 +218,7 @@ public ref struct FrameHeaderParser
             headerLength = 4;
             if (source.Length < 4)
             {
-                return NeedMoreData();
+                return Outcome.NeedMoreData;
             }
 
             payloadLength = WireEndian.ReadUInt16BigEndian(ref Unsafe.Add(ref start, 2));
@@ -149,7 +226,7 @@ public ref struct FrameHeaderParser
             if (payloadLength < 126)
             {
                 // RFC 6455 §5.2: "the minimal number of bytes MUST be used to encode the length".
-                return Invalid(FrameError.NonMinimalLength);
+                return Outcome.Invalid(FrameError.NonMinimalLength);
             }
         }
         else
@@ -157,19 +234,19 @@ public ref struct FrameHeaderParser
             headerLength = 10;
             if (source.Length < 10)
             {
-                return NeedMoreData();
+                return Outcome.NeedMoreData;
             }
 
             ulong wide = WireEndian.ReadUInt64BigEndian(ref Unsafe.Add(ref start, 2));
             if ((long)wide < 0)
             {
                 // RFC 6455 §5.2: "the most significant bit MUST be 0".
-                return Invalid(FrameError.LengthMostSignificantBitSet);
+                return Outcome.Invalid(FrameError.LengthMostSignificantBitSet);
             }
 
             if (wide <= ushort.MaxValue)
             {
-                return Invalid(FrameError.NonMinimalLength);
+                return Outcome.Invalid(FrameError.NonMinimalLength);
             }
 
             payloadLength = (long)wide;
@@ -180,22 +257,19 @@ public ref struct FrameHeaderParser
         {
             if (source.Length < headerLength + 4)
             {
-                return NeedMoreData();
+                return Outcome.NeedMoreData;
             }
 
             maskKey = WireEndian.ReadUInt32LittleEndian(ref Unsafe.Add(ref start, headerLength));
             headerLength += 4;
         }
 
-        if (payloadLength > _maxFrameSize)
+        if (payloadLength > maxFrameSize)
         {
-            return Invalid(FrameError.FrameTooLarge);
+            return Outcome.Invalid(FrameError.FrameTooLarge);
         }
 
-        _error = FrameError.None;
-        header = new FrameHeader((byte)first, payloadLength, masked, maskKey, headerLength);
-        bytesConsumed = headerLength;
-        return OperationStatus.Done;
+        return new Outcome(new FrameHeader((byte)first, payloadLength, masked, maskKey, headerLength), OperationStatus.Done, FrameError.None);
     }
 
     /// <summary>
@@ -208,7 +282,13 @@ public ref struct FrameHeaderParser
     /// <returns>As <see cref="Parse(ReadOnlySpan{byte}, out FrameHeader, out int)"/>.</returns>
     public OperationStatus Parse(in ReadOnlySequence<byte> source, out FrameHeader header, out int bytesConsumed)
     {
+#if NETSTANDARD2_0
         ReadOnlySpan<byte> first = source.First.Span;
+#else
+        // FirstSpan skips the Memory<byte> that First builds (a type test on the segment object), which is most
+        // of this overload's cost when the header is in one segment.
+        ReadOnlySpan<byte> first = source.FirstSpan;
+#endif
         OperationStatus status = Parse(first, out header, out bytesConsumed);
         if (status != OperationStatus.NeedMoreData || source.IsSingleSegment || first.Length >= FrameHeader.MaxHeaderLength)
         {
@@ -222,34 +302,7 @@ public ref struct FrameHeaderParser
         return Parse(gathered.Slice(0, length), out header, out bytesConsumed);
     }
 
-    private OperationStatus ParseShort(scoped ReadOnlySpan<byte> source)
-    {
-        // With only the first byte, its own rules can already fail (fail fast: no need to wait for byte 2).
-        if (source.Length == 1)
-        {
-            FrameError error = ClassifyFirst(source[0]);
-            if (error != FrameError.None)
-            {
-                return Invalid(error);
-            }
-        }
-
-        return NeedMoreData();
-    }
-
-    private OperationStatus NeedMoreData()
-    {
-        _error = FrameError.None;
-        return OperationStatus.NeedMoreData;
-    }
-
-    private OperationStatus Invalid(FrameError error)
-    {
-        _error = error;
-        return OperationStatus.InvalidData;
-    }
-
-    private readonly FrameError ClassifyFirst(uint first)
+    private static FrameError ClassifyFirst(uint first, uint forbiddenRsv)
     {
         if (((DefinedOpcodes >> (int)(first & 0x0F)) & 1) == 0)
         {
@@ -257,7 +310,7 @@ public ref struct FrameHeaderParser
         }
 
         bool control = (first & 0x08) != 0;
-        if ((first & (control ? 0x70u : _forbiddenRsv)) != 0)
+        if ((first & (control ? 0x70u : forbiddenRsv)) != 0)
         {
             return FrameError.ReservedBitsSet;
         }
@@ -266,9 +319,9 @@ public ref struct FrameHeaderParser
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private readonly FrameError ClassifyFirstTwo(uint first, uint second)
+    private static FrameError ClassifyFirstTwo(uint first, uint second, uint forbiddenRsv)
     {
-        FrameError error = ClassifyFirst(first);
+        FrameError error = ClassifyFirst(first, forbiddenRsv);
         if (error != FrameError.None)
         {
             return error;
@@ -280,5 +333,23 @@ public ref struct FrameHeaderParser
         }
 
         return (second & 0x80) != 0 ? FrameError.MaskForbidden : FrameError.MaskRequired;
+    }
+
+    private readonly struct Outcome
+    {
+        public static readonly Outcome NeedMoreData = new(default, OperationStatus.NeedMoreData, FrameError.None);
+
+        public readonly FrameHeader Header;
+        public readonly OperationStatus Status;
+        public readonly FrameError Error;
+
+        public Outcome(FrameHeader header, OperationStatus status, FrameError error)
+        {
+            Header = header;
+            Status = status;
+            Error = error;
+        }
+
+        public static Outcome Invalid(FrameError error) => new(default, OperationStatus.InvalidData, error);
     }
 }

@@ -54,6 +54,7 @@ public ref struct FrameWriter
     /// <see cref="OperationStatus.DestinationTooSmall"/>: the header does not fit; nothing was written.
     /// </returns>
     /// <exception cref="ArgumentException">The header breaks RFC 6455: a reserved opcode, or a control frame that is fragmented, carries reserved bits or more than 125 bytes.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public OperationStatus WriteHeader(in FrameHeader header)
     {
         Validate(header);
@@ -158,28 +159,31 @@ public ref struct FrameWriter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int WriteHeaderUnchecked(ref byte destination, in FrameHeader header)
     {
+        // Only the header's own bytes are written (a caller may have placed the payload right after them), with
+        // the first two as one 16-bit store.
         long length = header.PayloadLength;
         uint maskBit = header.IsMasked ? 0x80u : 0u;
-        destination = header.FirstByte;
+        uint length7;
         int position;
-        if (length <= 125)
+        if (length <= FrameHeader.MaxControlPayloadLength)
         {
-            Unsafe.Add(ref destination, 1) = (byte)(maskBit | (uint)length);
+            length7 = (uint)length;
             position = 2;
         }
         else if (length <= ushort.MaxValue)
         {
-            Unsafe.Add(ref destination, 1) = (byte)(maskBit | 126);
+            length7 = 126;
             WireEndian.WriteUInt16BigEndian(ref Unsafe.Add(ref destination, 2), (ushort)length);
             position = 4;
         }
         else
         {
-            Unsafe.Add(ref destination, 1) = (byte)(maskBit | 127);
+            length7 = 127;
             WireEndian.WriteUInt64BigEndian(ref Unsafe.Add(ref destination, 2), (ulong)length);
             position = 10;
         }
 
+        WireEndian.WriteUInt16LittleEndian(ref destination, (ushort)(header.FirstByte | ((maskBit | length7) << 8)));
         if (maskBit != 0)
         {
             WireEndian.WriteUInt32LittleEndian(ref Unsafe.Add(ref destination, position), header.MaskKey);

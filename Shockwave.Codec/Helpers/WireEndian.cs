@@ -18,6 +18,13 @@ internal static class WireEndian
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ushort ReadUInt16LittleEndian(ref byte source)
+    {
+        ushort value = Unsafe.ReadUnaligned<ushort>(ref source);
+        return BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong ReadUInt64BigEndian(ref byte source)
     {
         ulong value = Unsafe.ReadUnaligned<ulong>(ref source);
@@ -34,6 +41,10 @@ internal static class WireEndian
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void WriteUInt16BigEndian(ref byte destination, ushort value) =>
         Unsafe.WriteUnaligned(ref destination, BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(value) : value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void WriteUInt16LittleEndian(ref byte destination, ushort value) =>
+        Unsafe.WriteUnaligned(ref destination, BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void WriteUInt64BigEndian(ref byte destination, ulong value) =>
