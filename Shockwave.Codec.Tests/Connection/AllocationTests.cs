@@ -78,8 +78,7 @@ public class AllocationTests
 
         long expected = ExpectedBytes(api, size);
         var measured = new List<long>();
-        long allocated = LeastOfThree(
-            expected,
+        long allocated = AllocationCounter.Least(
             () =>
             {
                 for (int i = 0; i < RoundTrips; i++)
@@ -87,32 +86,11 @@ public class AllocationTests
                     echo.RoundTrip();
                 }
             },
+            expected,
             measured);
 
         Assert.True(echo.Verified >= WarmUp + RoundTrips); // every echo was checked byte for byte
         Assert.True(expected == allocated, $"expected {expected} B, measured {string.Join(", ", measured)} B");
-    }
-
-    /// <summary>
-    /// Measures <paramref name="run"/> up to three times and keeps the least. The counter can over-report but never
-    /// under-report: when the runtime suspends threads (for a GC elsewhere, tiering, diagnostics) it may retire this
-    /// thread's allocation quantum and count its unused rest (under 8 KB) as allocated. Starting from a collection,
-    /// with an empty quantum, nearly always avoids that; the least of three runs is the exact figure.
-    /// </summary>
-    private static long LeastOfThree(long expected, Action run, List<long>? measured = null)
-    {
-        long least = long.MaxValue;
-        for (int attempt = 0; attempt < 3 && least != expected; attempt++)
-        {
-            GC.Collect();
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            run();
-            long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
-            measured?.Add(bytes);
-            least = Math.Min(least, bytes);
-        }
-
-        return least;
     }
 
     /// <summary>What the APIs that return a new array must allocate: those two arrays per round trip, nothing more.</summary>
@@ -124,13 +102,15 @@ public class AllocationTests
         }
 
         GC.KeepAlive(new byte[size]);
-        return LeastOfThree(-1, () =>
-        {
-            for (int i = 0; i < 2 * RoundTrips; i++)
+        return AllocationCounter.Least(
+            () =>
             {
-                GC.KeepAlive(new byte[size]);
-            }
-        });
+                for (int i = 0; i < 2 * RoundTrips; i++)
+                {
+                    GC.KeepAlive(new byte[size]);
+                }
+            },
+            expected: -1);
     }
 
     /// <summary>One client → server → client echo with a chosen API, each step required to complete synchronously.</summary>
