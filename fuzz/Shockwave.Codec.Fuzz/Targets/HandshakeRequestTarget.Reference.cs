@@ -8,38 +8,23 @@ internal sealed partial class HandshakeRequestTarget
     private static void CheckAgainstReference(ServerHandshakeOptions options, ReadOnlySpan<byte> data, Outcome outcome)
     {
         int limit = Math.Max(64, options.MaxHeadSize);
-        int? end = ReferenceHttp.FindEnd(data);
+        bool headTooLarge = outcome.Error == HandshakeError.HeadTooLarge;
+        ReferenceHttp.CheckHeadEnd(data, limit, outcome.Status, headTooLarge, outcome.Consumed);
         if (outcome.Status == OperationStatus.NeedMoreData)
         {
-            Check.True(end is null, $"NeedMoreData although the head ends at {end}");
-            Check.True(data.Length <= limit, $"NeedMoreData after {data.Length} bytes, beyond the {limit}-byte limit");
             return;
         }
 
-        if (outcome.Error == HandshakeError.HeadTooLarge)
+        if (headTooLarge)
         {
-            Check.Equal(limit, outcome.Consumed, "bytes consumed when the head is too large");
-            Check.True(end is null || end > limit, $"HeadTooLarge although the head ends at {end} within {limit}");
             Check.True(outcome.Parsed is null, "no Request for a head too large");
             CheckRefusal(outcome, 431);
             return;
         }
 
-        // The head ends at a line end, within the limit; bytes after it are the caller's (the first WebSocket frames).
-        int consumed = outcome.Consumed;
-        Check.True(consumed > 0 && consumed <= limit && data[consumed - 1] == (byte)'\n', $"head of {consumed} bytes does not end a line within {limit}");
-        if (outcome.Status == OperationStatus.Done)
-        {
-            Check.Equal(end, (int?)consumed, "where the accepted head ends");
-        }
-        else
-        {
-            Check.True(end is null || consumed <= end, $"refused head ends at {consumed}, after the empty line at {end}");
-        }
-
         var broken = new HashSet<HandshakeError>();
         var unsure = new HashSet<HandshakeError>();
-        ReferenceHead head = ReferenceHead.Read(data.Slice(0, consumed));
+        ReferenceHead head = ReferenceHead.Read(data.Slice(0, outcome.Consumed));
         string[] parts = Rules(options, head, broken, unsure);
 
         if (outcome.Status == OperationStatus.Done)

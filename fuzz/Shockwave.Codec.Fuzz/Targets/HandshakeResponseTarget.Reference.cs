@@ -8,37 +8,22 @@ internal sealed partial class HandshakeResponseTarget
     {
         ReadOnlySpan<byte> data = outcome.Response;
         int limit = Math.Max(64, options.MaxHeadSize);
-        int? end = ReferenceHttp.FindEnd(data);
+        bool headTooLarge = outcome.Error == HandshakeError.HeadTooLarge;
+        ReferenceHttp.CheckHeadEnd(data, limit, outcome.Status, headTooLarge, outcome.Consumed);
         if (outcome.Status == OperationStatus.NeedMoreData)
         {
-            Check.True(end is null, $"NeedMoreData although the head ends at {end}");
-            Check.True(data.Length <= limit, $"NeedMoreData after {data.Length} bytes, beyond the {limit}-byte limit");
             return;
         }
 
-        if (outcome.Error == HandshakeError.HeadTooLarge)
+        if (headTooLarge)
         {
-            Check.Equal(limit, outcome.Consumed, "bytes consumed when the head is too large");
-            Check.True(end is null || end > limit, $"HeadTooLarge although the head ends at {end} within {limit}");
             Check.Equal(0, outcome.StatusCode, "StatusCode of a head too large");
             return;
         }
 
-        // The head ends at a line end within the limit; the bytes after it are the first WebSocket frames.
-        int consumed = outcome.Consumed;
-        Check.True(consumed > 0 && consumed <= limit && data[consumed - 1] == (byte)'\n', $"head of {consumed} bytes does not end a line within {limit}");
-        if (outcome.Status == OperationStatus.Done)
-        {
-            Check.Equal(end, (int?)consumed, "where the accepted head ends");
-        }
-        else
-        {
-            Check.True(end is null || consumed <= end, $"refused head ends at {consumed}, after the empty line at {end}");
-        }
-
         var broken = new HashSet<HandshakeError>();
         var unsure = new HashSet<HandshakeError>();
-        ReferenceHead head = ReferenceHead.Read(data.Slice(0, consumed));
+        ReferenceHead head = ReferenceHead.Read(data.Slice(0, outcome.Consumed));
         int? statusCode = Rules(options, head, ReferenceHttp.Accept(outcome.Key), broken, unsure);
 
         // The status is known once the status line is read, whatever is refused after it.

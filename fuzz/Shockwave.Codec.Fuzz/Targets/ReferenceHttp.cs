@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -49,6 +50,41 @@ internal static class ReferenceHttp
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Checks where a head reader stopped against where the head really ends (<see cref="FindEnd"/>), the same for both
+    /// roles: NeedMoreData only without an empty line and within the size limit; HeadTooLarge consumes exactly the limit
+    /// and only when no empty line lies within it; any other answer stops at a line end within the limit, an accepted
+    /// head exactly at its empty line and a refused one no later. The bytes after the head are the caller's (the first
+    /// WebSocket frames).
+    /// </summary>
+    public static void CheckHeadEnd(ReadOnlySpan<byte> data, int limit, OperationStatus status, bool headTooLarge, int consumed)
+    {
+        int? end = FindEnd(data);
+        if (status == OperationStatus.NeedMoreData)
+        {
+            Check.True(end is null, $"NeedMoreData although the head ends at {end}");
+            Check.True(data.Length <= limit, $"NeedMoreData after {data.Length} bytes, beyond the {limit}-byte limit");
+            return;
+        }
+
+        if (headTooLarge)
+        {
+            Check.Equal(limit, consumed, "bytes consumed when the head is too large");
+            Check.True(end is null || end > limit, $"HeadTooLarge although the head ends at {end} within {limit}");
+            return;
+        }
+
+        Check.True(consumed > 0 && consumed <= limit && data[consumed - 1] == (byte)'\n', $"head of {consumed} bytes does not end a line within {limit}");
+        if (status == OperationStatus.Done)
+        {
+            Check.Equal(end, (int?)consumed, "where the accepted head ends");
+        }
+        else
+        {
+            Check.True(end is null || consumed <= end, $"refused head ends at {consumed}, after the empty line at {end}");
+        }
     }
 
     /// <summary>The lines of a head that ends with LF, each without its LF and one CR before it; the last is the terminator.</summary>
