@@ -196,7 +196,7 @@ public ref struct FrameHeaderParser
         {
             // RFC 6455 §5.5: control frames carry at most 125 bytes, are never fragmented, and (RFC 7692 §6.1
             // for RSV1; no extension defines the others) carry no reserved bits.
-            bad |= ((first & 0x80) ^ 0x80) | (first & 0x70) | ((second & 0x7F) > 125 ? 1u : 0u);
+            bad |= ((first & 0x80) ^ 0x80) | (first & 0x70) | Bit((second & 0x7F) > FrameHeader.MaxControlPayloadLength);
         }
 
         if (bad != 0)
