@@ -17,7 +17,7 @@ public class CloseConformanceTests
         // Autobahn 7.3.1. §5.5.1: "If an endpoint receives a Close frame and did not previously send a Close frame, the
         // endpoint MUST send a Close frame in response"; §7.1.1: "the server ... SHOULD close the TCP connection first".
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await client.SendAsync(client.Frame(Opcode.Close, []));
 
@@ -49,7 +49,7 @@ public class CloseConformanceTests
         // Autobahn 7.7.x. §5.5.1: the reply "typically echos the status code it received"; 1012-1014 are registered
         // in the IANA registry that §11.7 set up.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await client.SendAsync(client.Frame(Opcode.Close, ConformanceClient.ClosePayload(code, "reason"u8)));
 
@@ -75,7 +75,7 @@ public class CloseConformanceTests
         // Autobahn 7.9.x (and 7.13.x, which are informational there). §7.4.1: 1005, 1006 and 1015 "MUST NOT be set as a
         // status code in a Close control frame by an endpoint"; §7.4.2: 0-999 are not used, 1016-2999 are reserved.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await client.SendAsync(client.Frame(Opcode.Close, ConformanceClient.ClosePayload(code, [])));
 
@@ -87,7 +87,7 @@ public class CloseConformanceTests
     {
         // Autobahn 7.3.2. §5.5.1: a close body, if any, "MUST" begin with a 2-byte status code.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await client.SendAsync(client.Frame(Opcode.Close, [0x03]));
 
@@ -102,7 +102,7 @@ public class CloseConformanceTests
     {
         // Autobahn 7.3.3 (code only), 7.3.4 (123-byte reason: 125 bytes of payload in all).
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await client.SendAsync(client.Frame(Opcode.Close, ConformanceClient.ClosePayload(1000, EchoConformanceTests.Payload(reasonLength, text: true))));
 
@@ -115,7 +115,7 @@ public class CloseConformanceTests
     {
         // Autobahn 7.3.6: 126 bytes of close payload exceed the 125 bytes any control frame may carry.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await client.SendAsync(client.Frame(Opcode.Close, ConformanceClient.ClosePayload(1000, EchoConformanceTests.Payload(124, text: true))));
 
@@ -127,7 +127,7 @@ public class CloseConformanceTests
     {
         // Autobahn 7.5.1. §5.5.1: the reason is UTF-8; §8.1 applies to it like to text messages.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await client.SendAsync(client.Frame(Opcode.Close, ConformanceClient.ClosePayload(1000, [0xCE, 0xBA, 0xE1, 0xBD, 0xB9, 0xED, 0xA0, 0x80, 0x65])));
 
@@ -139,7 +139,7 @@ public class CloseConformanceTests
     {
         // Autobahn 7.1.1.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await client.SendAsync(client.Frame(Opcode.Text, "Hello World!"u8), client.Frame(Opcode.Close, ConformanceClient.ClosePayload(1000, [])));
 
@@ -158,7 +158,7 @@ public class CloseConformanceTests
         // §5.5.1: "The application MUST NOT send any more data frames after sending a Close frame", and after the
         // reply the connection is closed, so frames the peer sends after its close get no echo and no pong.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         byte[] close = client.Frame(Opcode.Close, ConformanceClient.ClosePayload(1000, []));
         byte[][] frames = after switch
         {
@@ -180,7 +180,7 @@ public class CloseConformanceTests
     {
         // Autobahn 7.1.6: 256 KiB of text, a close, then a ping. Either the echo then the close, or only the close.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         byte[] text = EchoConformanceTests.Payload(256 * 1024, text: true);
 
         await client.SendAsync(

@@ -3,7 +3,9 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
+using Shockwave.Codec.Tests.Echo;
 using Xunit;
+using Xunit.Sdk;
 
 namespace Shockwave.Codec.Tests.Conformance;
 
@@ -46,21 +48,28 @@ internal sealed class ConformanceClient : IDisposable
     private readonly char[] _scratchChars = new char[16 * 1024];
     private long _closeReceivedAt;
     private bool _transportClosed;
+    private bool _transportReset;
+    private readonly EchoServerHost _host;
 
-    private ConformanceClient(TcpClient tcp)
+    private ConformanceClient(TcpClient tcp, EchoServerHost host)
     {
         _tcp = tcp;
         _stream = tcp.GetStream();
+        _host = host;
     }
 
     /// <summary>The Sec-WebSocket-Extensions the server accepted, or <see langword="null"/>.</summary>
     public string? Extensions { get; private set; }
 
-    /// <summary>Opens a TCP connection to 127.0.0.1 and completes the opening handshake.</summary>
-    /// <param name="port">The server's port.</param>
+    /// <summary>
+    /// Opens a TCP connection to 127.0.0.1 and completes the opening handshake with the echo server of
+    /// <paramref name="host"/>, whose log a failed expectation then quotes.
+    /// </summary>
+    /// <param name="host">The server.</param>
     /// <param name="extensionOffer">A Sec-WebSocket-Extensions offer to send, as Autobahn sections 12 and 13 do.</param>
-    public static async Task<ConformanceClient> ConnectAsync(int port, string? extensionOffer = null)
+    public static async Task<ConformanceClient> ConnectAsync(EchoServerHost host, string? extensionOffer = null)
     {
+        int port = host.Port;
         var tcp = new TcpClient { NoDelay = true };
         try
         {
@@ -72,7 +81,7 @@ internal sealed class ConformanceClient : IDisposable
             throw;
         }
 
-        var client = new ConformanceClient(tcp);
+        var client = new ConformanceClient(tcp, host);
         try
         {
             var handshake = new ClientHandshake(new Uri($"ws://127.0.0.1:{port}/conformance"), new ClientHandshakeOptions { Extensions = extensionOffer });
@@ -103,9 +112,12 @@ internal sealed class ConformanceClient : IDisposable
     /// Opens a TCP connection to 127.0.0.1, writes <paramref name="request"/> as it is and reads the response head,
     /// for tests of the exact request another client (Autobahn's) sends.
     /// </summary>
+    /// <param name="host">The server.</param>
+    /// <param name="request">The whole request head.</param>
     /// <returns>The client, positioned after the response head, and the head itself.</returns>
-    public static async Task<(ConformanceClient Client, string ResponseHead)> ConnectRawAsync(int port, string request)
+    public static async Task<(ConformanceClient Client, string ResponseHead)> ConnectRawAsync(EchoServerHost host, string request)
     {
+        int port = host.Port;
         var tcp = new TcpClient { NoDelay = true };
         try
         {
@@ -117,7 +129,7 @@ internal sealed class ConformanceClient : IDisposable
             throw;
         }
 
-        var client = new ConformanceClient(tcp);
+        var client = new ConformanceClient(tcp, host);
         try
         {
             await client._stream.WriteAsync(Encoding.ASCII.GetBytes(request));
@@ -186,7 +198,9 @@ internal sealed class ConformanceClient : IDisposable
     }
 
     /// <summary>The next whole message, control frame, or the end of the connection.</summary>
-    public async Task<ServerEvent> ReadEventAsync()
+    public Task<ServerEvent> ReadEventAsync() => Explained(NextEventAsync());
+
+    private async Task<ServerEvent> NextEventAsync()
     {
         while (true)
         {
@@ -204,9 +218,11 @@ internal sealed class ConformanceClient : IDisposable
     }
 
     /// <summary>Asserts that the next event is a message of <paramref name="kind"/> carrying exactly <paramref name="payload"/>.</summary>
-    public async Task<ServerEvent> ExpectMessageAsync(ServerEventKind kind, byte[] payload)
+    public Task<ServerEvent> ExpectMessageAsync(ServerEventKind kind, byte[] payload) => Explained(CheckMessageAsync(kind, payload));
+
+    private async Task<ServerEvent> CheckMessageAsync(ServerEventKind kind, byte[] payload)
     {
-        ServerEvent ev = await ReadEventAsync();
+        ServerEvent ev = await NextEventAsync();
         Assert.Equal(kind, ev.Kind);
         Assert.Equal(payload.Length, ev.Payload.Length);
         Assert.True(payload.AsSpan().SequenceEqual(ev.Payload), "the echoed payload differs from what was sent");
@@ -214,9 +230,11 @@ internal sealed class ConformanceClient : IDisposable
     }
 
     /// <summary>Asserts that the next event is a pong carrying <paramref name="payload"/>.</summary>
-    public async Task ExpectPongAsync(byte[] payload)
+    public Task ExpectPongAsync(byte[] payload) => Explained(CheckPongAsync(payload));
+
+    private async Task CheckPongAsync(byte[] payload)
     {
-        ServerEvent ev = await ReadEventAsync();
+        ServerEvent ev = await NextEventAsync();
         Assert.Equal(ServerEventKind.Pong, ev.Kind);
         Assert.Equal(payload, ev.Payload);
     }
@@ -226,27 +244,33 @@ internal sealed class ConformanceClient : IDisposable
     /// the next thing it sends, and then it closes the TCP connection without waiting for our close (§7.1.1: the
     /// server closes first), and nothing else comes.
     /// </summary>
-    public async Task ExpectFailureAsync(int code)
+    public Task ExpectFailureAsync(int code) => Explained(CheckFailureAsync(code));
+
+    private async Task CheckFailureAsync(int code)
     {
-        ServerEvent ev = await ReadEventAsync();
+        ServerEvent ev = await NextEventAsync();
         Assert.True(ev.Kind == ServerEventKind.Close, $"expected a close with {code}, got {ev}");
         Assert.Equal(code, ev.CloseCode);
-        await ExpectTransportClosedAsync();
+        await CheckTransportClosedAsync();
     }
 
     /// <summary>Asserts that the next event is a close with <paramref name="code"/> (or an empty close for <see langword="null"/>).</summary>
-    public async Task<ServerEvent> ExpectCloseAsync(int? code)
+    public Task<ServerEvent> ExpectCloseAsync(int? code) => Explained(CheckCloseAsync(code));
+
+    private async Task<ServerEvent> CheckCloseAsync(int? code)
     {
-        ServerEvent ev = await ReadEventAsync();
+        ServerEvent ev = await NextEventAsync();
         Assert.True(ev.Kind == ServerEventKind.Close, $"expected a close with {code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no code"}, got {ev}");
         Assert.Equal(code, ev.CloseCode);
         return ev;
     }
 
     /// <summary>Asserts that the server closes the TCP connection (we keep ours open) and sends nothing more first.</summary>
-    public async Task ExpectTransportClosedAsync()
+    public Task ExpectTransportClosedAsync() => Explained(CheckTransportClosedAsync());
+
+    private async Task CheckTransportClosedAsync()
     {
-        ServerEvent ev = await ReadEventAsync();
+        ServerEvent ev = await NextEventAsync();
         Assert.True(ev.Kind == ServerEventKind.TransportClosed, $"expected the server to close the TCP connection, got {ev}");
         if (_closeReceived)
         {
@@ -255,6 +279,38 @@ internal sealed class ConformanceClient : IDisposable
             TimeSpan waited = Stopwatch.GetElapsedTime(_closeReceivedAt);
             Assert.True(waited < CloseToTransportLimit, $"the server closed the TCP connection {waited.TotalMilliseconds:0} ms after its close frame");
         }
+    }
+
+    /// <summary>
+    /// A failed expectation, explained: how the TCP connection ended (if it did) and what the server logged, which
+    /// together tell a wrong server answer from a lost one. Rare failures under CI load are only diagnosable this way.
+    /// </summary>
+    private async Task<T> Explained<T>(Task<T> check)
+    {
+        await Explained((Task)check);
+        return await check;
+    }
+
+    private async Task Explained(Task check)
+    {
+        try
+        {
+            await check;
+        }
+        catch (XunitException ex)
+        {
+            throw await ExplainAsync(ex);
+        }
+    }
+
+    private async Task<XunitException> ExplainAsync(XunitException ex)
+    {
+        // The server logs a connection when it ends; give it a moment to get there.
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        string transport = !_transportClosed ? "still open" : _transportReset ? "reset by the server" : "closed by the server";
+        return new XunitException(
+            $"{ex.Message}{Environment.NewLine}TCP connection: {transport}; {_end - _start} unread byte(s).{Environment.NewLine}Server log:{Environment.NewLine}{_host.RecentLog}",
+            ex);
     }
 
     public void Dispose()
@@ -476,6 +532,7 @@ internal sealed class ConformanceClient : IDisposable
         {
             // A reset after the close frame is still the server dropping the connection (§7.1.7 allows either).
             read = 0;
+            _transportReset = true;
         }
         catch (TimeoutException)
         {

@@ -19,7 +19,7 @@ public class ControlFrameConformanceTests
         // Autobahn 2.1-2.4: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response ... the Pong
         // frame MUST have identical Application data".
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         byte[] payload = Payload(size, text: false);
 
         await client.SendAsync(client.Frame(Opcode.Ping, payload));
@@ -33,7 +33,7 @@ public class ControlFrameConformanceTests
     {
         // Autobahn 2.6: a 125-byte ping written in 1-byte chops with pauses.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         byte[] payload = Payload(125, text: true);
 
         await client.SendChoppedAsync(client.Frame(Opcode.Ping, payload), 1, TimeSpan.FromMilliseconds(1));
@@ -47,7 +47,7 @@ public class ControlFrameConformanceTests
     {
         // Autobahn 2.10/2.11 accept pongs for the latest ping only, but answering every ping is the strict reading.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         byte[][] payloads = [.. Enumerable.Range(0, 10).Select(i => System.Text.Encoding.ASCII.GetBytes($"payload-{i}"))];
 
         await client.SendAsync([.. payloads.Select(p => client.Frame(Opcode.Ping, p))]);
@@ -67,7 +67,7 @@ public class ControlFrameConformanceTests
     {
         // Autobahn 2.5: "All control frames MUST have a payload length of 125 bytes or less".
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await client.SendAsync(client.Frame(Opcode.Ping, new byte[size]));
 
@@ -82,7 +82,7 @@ public class ControlFrameConformanceTests
         // Autobahn 2.7/2.8: "A Pong frame MAY be sent unsolicited ... A response to an unsolicited Pong frame is not
         // expected." The text message after it is the first thing echoed.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         byte[] text = "after the pong"u8.ToArray();
 
         await client.SendAsync(client.Frame(Opcode.Pong, Payload(size, text: false)), client.Frame(Opcode.Text, text));
@@ -96,7 +96,7 @@ public class ControlFrameConformanceTests
     {
         // Autobahn 2.9: unsolicited pong, then ping: exactly one pong, for the ping.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await client.SendAsync(client.Frame(Opcode.Pong, "unsolicited"u8), client.Frame(Opcode.Ping, "solicited"u8));
 
@@ -112,7 +112,7 @@ public class ControlFrameConformanceTests
     {
         // Autobahn 5.1/5.2: "Control frames themselves MUST NOT be fragmented" (FIN clear on a control frame).
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         byte[] payload = opcode == Opcode.Close ? ConformanceClient.ClosePayload(1000, []) : "frag"u8.ToArray();
         await client.SendAsync(client.Frame((int)opcode, payload), client.Frame(0x80, payload));

@@ -22,7 +22,7 @@ public class EchoConformanceTests
     public async Task Rfc6455_5_2_and_5_6_messages_of_every_length_encoding_are_echoed_with_their_type(int size, bool text)
     {
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         byte[] payload = Payload(size, text);
 
         await client.SendAsync(client.Frame(text ? Opcode.Text : Opcode.Binary, payload));
@@ -38,7 +38,7 @@ public class EchoConformanceTests
     {
         // Autobahn 9.1.6 / 9.2.6: one 16 MiB frame. The echo may come back in fragments; the message must be the same.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         byte[] payload = Payload(16 * 1024 * 1024, text);
 
         Task<bool> send = client.SendAsync(client.Frame(text ? Opcode.Text : Opcode.Binary, payload));
@@ -54,7 +54,7 @@ public class EchoConformanceTests
     public async Task Rfc6455_5_2_a_frame_arriving_in_pieces_is_echoed(int size, int chop, bool text)
     {
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         byte[] payload = Payload(size, text);
 
         await client.SendChoppedAsync(client.Frame(text ? Opcode.Text : Opcode.Binary, payload), chop, TimeSpan.Zero);
@@ -70,7 +70,7 @@ public class EchoConformanceTests
     {
         // Autobahn 9.3.x / 9.4.x send 4 MiB in fragments of 64 B up to 4 MiB; 1 MiB keeps the shared machine's run short.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         byte[] payload = Payload(1024 * 1024, text: false);
         var frames = new List<byte[]>();
         for (int offset = 0; offset < payload.Length; offset += fragmentSize)
@@ -91,7 +91,7 @@ public class EchoConformanceTests
     {
         // Autobahn 9.7.x/9.8.x: many small messages in a row, each echoed before the next is counted.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         var frames = new byte[1000][];
         for (int i = 0; i < frames.Length; i++)
         {

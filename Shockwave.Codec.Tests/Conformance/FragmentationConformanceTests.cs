@@ -26,7 +26,7 @@ public class FragmentationConformanceTests
     public async Task Rfc6455_5_4_a_fragmented_text_message_is_echoed_whole(Delivery delivery)
     {
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await SendAsync(client, delivery, client.Frame(0x01, "fragment1"u8), client.Frame(0x80, "fragment2"u8));
 
@@ -43,7 +43,7 @@ public class FragmentationConformanceTests
         // Autobahn 5.6-5.8: "An endpoint MUST be capable of handling control frames in the middle of a fragmented
         // message" (§5.4). The pong carries the ping's payload and arrives before the echoed message is complete.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await SendAsync(client, delivery, client.Frame(0x01, "fragment1"u8), client.Frame(Opcode.Ping, "ping payload"u8), client.Frame(0x80, "fragment2"u8));
 
@@ -57,7 +57,7 @@ public class FragmentationConformanceTests
     {
         // Autobahn 5.19/5.20: five fragments, a ping after the first and after the fourth, everything with a pause.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await SendAsync(
             client,
@@ -83,7 +83,7 @@ public class FragmentationConformanceTests
     {
         // Autobahn 6.1.2 (three empty fragments) and 6.1.3 (empty, "middle frame payload", empty).
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         byte[] middle = allEmpty ? [] : "middle frame payload"u8.ToArray();
 
         await client.SendAsync(client.Frame(0x01, []), client.Frame(0x00, middle), client.Frame(0x80, []));
@@ -97,7 +97,7 @@ public class FragmentationConformanceTests
     {
         // Autobahn 10.1.1: a 65536-byte text message auto-fragmented at 1300 bytes.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         byte[] payload = Payload(65536, text: true);
         var frames = new List<byte[]>();
         for (int offset = 0; offset < payload.Length; offset += 1300)
@@ -124,7 +124,7 @@ public class FragmentationConformanceTests
         // §5.4: a fragmented message starts with a non-continuation opcode; a lone continuation is a protocol error
         // (§7.1.7: fail the connection). Autobahn then sends a valid text message, which must not be echoed.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await SendAsync(client, delivery, client.Frame(fin ? 0x80 : 0x00, "non-continuation payload"u8), client.Frame(Opcode.Text, "Hello, world!"u8));
 
@@ -136,7 +136,7 @@ public class FragmentationConformanceTests
     {
         // Autobahn 5.15: a complete 2-fragment message (echoed), a continuation with FIN clear, then a text message.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await client.SendAsync(
             client.Frame(0x01, "fragment1"u8),
@@ -156,7 +156,7 @@ public class FragmentationConformanceTests
     {
         // §5.4: the fragments of one message are not interleaved with another message's frames.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await client.SendAsync(client.Frame(0x01, "fragment1"u8), client.Frame(second, "fragment2"u8));
 

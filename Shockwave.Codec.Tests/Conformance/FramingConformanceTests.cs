@@ -32,7 +32,7 @@ public class FramingConformanceTests
         // §5.2: "If a nonzero value is received and none of the negotiated extensions defines the meaning of such a
         // nonzero value, the receiving endpoint MUST _Fail the WebSocket Connection_."
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         byte[] payload = opcode == 0x8 ? ConformanceClient.ClosePayload(1000, []) : "Hello, world!"u8.ToArray();
 
         await client.SendAsync(
@@ -60,7 +60,7 @@ public class FramingConformanceTests
         // §5.2: "If an unknown opcode is received, the receiving endpoint MUST _Fail the WebSocket Connection_."
         // Autobahn 4.1.x/4.2.x: with and without payload, before and after a valid message.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await client.SendAsync(
             client.Frame(Opcode.Text, "valid first"u8),
@@ -81,7 +81,7 @@ public class FramingConformanceTests
         // §5.1: "The server MUST close the connection upon receiving a frame that is not masked ... a server MAY send a
         // Close frame with a status code of 1002."
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         byte[] payload = opcode == Opcode.Close ? ConformanceClient.ClosePayload(1000, []) : "unmasked"u8.ToArray();
 
         await client.SendAsync(ConformanceClient.UnmaskedFrame(0x80 | (int)opcode, payload));
@@ -95,7 +95,7 @@ public class FramingConformanceTests
         // §9.1: the server answers only extensions it supports (the sample none); with none negotiated, §5.2 makes a
         // compressed-looking frame (RSV1, as permessage-deflate would send) a protocol error.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port, "permessage-deflate; client_max_window_bits");
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host, "permessage-deflate; client_max_window_bits");
         Assert.Null(client.Extensions);
 
         await client.SendAsync(client.Frame(0xC1, "Hello"u8));
@@ -108,7 +108,7 @@ public class FramingConformanceTests
     {
         // §5.2: "the most significant bit MUST be 0" in the 64-bit length. The server must not wait for 2^63 bytes.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await client.SendAsync(client.HeaderWith64BitLength(0x82, 0x8000_0000_0000_0005));
 
@@ -121,7 +121,7 @@ public class FramingConformanceTests
         // §5.3: the payload is XORed with the frame's key; each frame here has a different key and a length that
         // leaves every key offset at the end of a frame.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         for (int size = 1; size <= 9; size++)
         {

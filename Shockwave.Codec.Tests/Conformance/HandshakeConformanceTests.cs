@@ -24,7 +24,7 @@ public class HandshakeConformanceTests
             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
             "Sec-WebSocket-Version: 13\r\n\r\n";
 
-        (ConformanceClient client, string head) = await ConformanceClient.ConnectRawAsync(host.Port, request);
+        (ConformanceClient client, string head) = await ConformanceClient.ConnectRawAsync(host, request);
         using (client)
         {
             Assert.StartsWith("HTTP/1.1 101 ", head, StringComparison.Ordinal);

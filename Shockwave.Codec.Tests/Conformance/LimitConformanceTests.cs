@@ -15,7 +15,7 @@ public class LimitConformanceTests
     public async Task Rfc6455_10_4_a_frame_declaring_more_than_the_limit_fails_with_1009_before_its_payload()
     {
         await using var host = new EchoServerHost(new EchoServerOptions { MaxMessageSize = 64 * 1024 });
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         // Only the header: a server that waited for the payload would never answer.
         await client.SendAsync(client.HeaderWith64BitLength(0x82, 64 * 1024 + 1));
@@ -27,7 +27,7 @@ public class LimitConformanceTests
     public async Task Rfc6455_7_4_1_fragments_adding_up_to_more_than_the_limit_fail_with_1009()
     {
         await using var host = new EchoServerHost(new EchoServerOptions { MaxMessageSize = 64 * 1024 });
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await client.SendAsync(client.Frame(0x02, new byte[40 * 1024]), client.Frame(0x80, new byte[40 * 1024]));
 
@@ -42,7 +42,7 @@ public class LimitConformanceTests
     public async Task Rfc6455_7_4_1_a_message_exactly_at_the_limit_is_echoed()
     {
         await using var host = new EchoServerHost(new EchoServerOptions { MaxMessageSize = 64 * 1024 });
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         byte[] payload = EchoConformanceTests.Payload(64 * 1024, text: false);
 
         await client.SendAsync(client.Frame(Opcode.Binary, payload));

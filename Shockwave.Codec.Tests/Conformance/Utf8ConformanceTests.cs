@@ -39,7 +39,7 @@ public class Utf8ConformanceTests
     public async Task Rfc6455_8_1_valid_utf8_is_echoed_whole_and_split_at_every_byte(string hex)
     {
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         byte[] text = Convert.FromHexString(hex);
 
         // Autobahn 6.2.2-6.2.4: one frame, then one fragment per byte (a code point split across frames is valid).
@@ -57,7 +57,7 @@ public class Utf8ConformanceTests
         // §8.1: "When an endpoint is to interpret a byte stream as UTF-8 but finds that the byte stream is not, in fact,
         // a valid UTF-8 stream, that endpoint MUST _Fail the WebSocket Connection_"; §7.4.1: 1007.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await client.SendAsync(client.Frame(Opcode.Text, Convert.FromHexString(hex)));
 
@@ -70,7 +70,7 @@ public class Utf8ConformanceTests
     {
         // Autobahn 6.3.2: the same payloads, one byte per fragment.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         byte[] text = Convert.FromHexString(hex);
 
         await client.SendAsync([.. text.Select((b, i) => client.Frame((i == text.Length - 1 ? 0x80 : 0) | (i == 0 ? 1 : 0), [b]))]);
@@ -86,7 +86,7 @@ public class Utf8ConformanceTests
         // Autobahn 6.4.1/6.4.2: a valid first fragment, a pause, a fragment that makes the text invalid, a pause, then
         // the rest. The close must come after the second fragment, before the third is sent.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await client.SendAsync(client.Frame(0x01, Kosme));
         await Task.Delay(200);
@@ -105,7 +105,7 @@ public class Utf8ConformanceTests
         // Autobahn 6.4.3/6.4.4: one frame whose payload arrives in chops with pauses. The server must fail as soon as
         // the received part of the frame is invalid, without waiting for the frame's end.
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
         byte[] bad = Convert.FromHexString(invalid);
         byte[] frame = client.Frame(Opcode.Text, [.. Kosme, .. bad, .. "edited"u8]);
         int headerLength = frame.Length - (Kosme.Length + bad.Length + 6);
@@ -123,7 +123,7 @@ public class Utf8ConformanceTests
     public async Task Rfc6455_8_1_a_code_point_split_across_fragments_with_a_ping_between_is_valid()
     {
         await using var host = new EchoServerHost();
-        using ConformanceClient client = await ConformanceClient.ConnectAsync(host.Port);
+        using ConformanceClient client = await ConformanceClient.ConnectAsync(host);
 
         await client.SendAsync(client.Frame(0x01, [0xF0, 0x9F]), client.Frame(Opcode.Ping, "mid"u8), client.Frame(0x80, [0x98, 0x80]));
 

@@ -1,4 +1,5 @@
 #if !CODEC_NETSTANDARD
+using System.Collections.Concurrent;
 using System.Net;
 using System.Threading.Channels;
 using Shockwave.Echo;
@@ -8,7 +9,9 @@ namespace Shockwave.Codec.Tests.Echo;
 /// <summary>The sample's <see cref="EchoServer"/> on a free loopback port, with the records of ended connections to await.</summary>
 internal sealed class EchoServerHost : IAsyncDisposable
 {
+    private const int KeptLogLines = 64;
     private readonly Channel<EchoSessionRecord> _ended = Channel.CreateUnbounded<EchoSessionRecord>();
+    private readonly ConcurrentQueue<string> _log = new();
 
     public EchoServerHost(EchoServerOptions? options = null)
     {
@@ -22,7 +25,16 @@ internal sealed class EchoServerHost : IAsyncDisposable
             MaxMessageSize = options.MaxMessageSize,
             HandshakeTimeout = options.HandshakeTimeout,
             ShutdownTimeout = options.ShutdownTimeout,
-            Log = options.Log,
+            Log = line =>
+            {
+                // Kept for failure messages: what the server saw explains most client-side assertion failures.
+                _log.Enqueue(line);
+                while (_log.Count > KeptLogLines && _log.TryDequeue(out _))
+                {
+                }
+
+                options.Log?.Invoke(line);
+            },
         });
         Server.SessionEnded += record => _ended.Writer.TryWrite(record);
         Server.Start();
@@ -31,6 +43,9 @@ internal sealed class EchoServerHost : IAsyncDisposable
     public EchoServer Server { get; }
 
     public int Port => Server.LocalEndPoint.Port;
+
+    /// <summary>The server's last log lines (connections opened and ended, with how), one per line.</summary>
+    public string RecentLog => string.Join(Environment.NewLine, _log);
 
     public Uri WebSocketUri(string path = "/") => new($"ws://127.0.0.1:{Port}{path}");
 
