@@ -10,7 +10,7 @@ namespace Shockwave.Codec.Tests.Properties;
 public class ProtocolProperties
 {
     [Property]
-    public bool Encoder_then_decoder_is_the_identity(MessageStep[] steps, int[] chunkSizes, bool clientSends, int bufferSizeSeed)
+    public bool Encoder_then_decoder_is_the_identity(MessageStep[] steps, int[] chunkSizes, bool clientSends, int bufferSizeSeed, byte destinationSeed)
     {
         WebSocketRole sender = clientSends ? WebSocketRole.Client : WebSocketRole.Server;
         var encoder = new MessageEncoder(sender);
@@ -54,7 +54,17 @@ public class ProtocolProperties
 
         int bufferSize = MessageDecoder.MinimumBufferSize + (Math.Abs(bufferSizeSeed) % 5000);
         var decoder = new MessageDecoder(new MessageDecoderOptions { Role = clientSends ? WebSocketRole.Server : WebSocketRole.Client });
-        var driver = new DecoderDriver(decoder, bufferSize).FeedInChunks(wire.WrittenSpan.ToArray(), chunkSizes);
+
+        // No destination (in-place unmasking only), or one that holds some, most or all chunks: every mix of chunks
+        // unmasked while copied out and chunks unmasked in place must give the same messages.
+        int destinationSize = (destinationSeed % 4) switch
+        {
+            0 => 0,
+            1 => 1 + (destinationSeed % 61),
+            2 => 64 + (destinationSeed * 13),
+            _ => bufferSize,
+        };
+        var driver = new DecoderDriver(decoder, bufferSize, destinationSize).FeedInChunks(wire.WrittenSpan.ToArray(), chunkSizes);
 
         // Pings may be reported before the message they interrupt completes; compare in order.
         if (driver.Events.Count != expected.Count)

@@ -19,11 +19,21 @@ internal sealed class DecoderDriver
     private int _end;
     private readonly List<byte> _message = [];
 
-    public DecoderDriver(MessageDecoder decoder, int bufferSize = 4096)
+    private readonly byte[]? _destination;
+
+    /// <param name="decoder">The decoder under test.</param>
+    /// <param name="bufferSize">The receive buffer's size.</param>
+    /// <param name="destinationSize">Above 0: decode through <see cref="MessageDecoder.DecodeInto"/> with a destination of
+    /// this size, as MessageConnection does, so chunks that fit are unmasked while copied out.</param>
+    public DecoderDriver(MessageDecoder decoder, int bufferSize = 4096, int destinationSize = 0)
     {
         Decoder = decoder;
         _buffer = new byte[bufferSize];
+        _destination = destinationSize > 0 ? new byte[destinationSize] : null;
     }
+
+    /// <summary>How many data chunks were unmasked into the destination rather than in place.</summary>
+    public int CopiedChunks { get; private set; }
 
     public MessageDecoder Decoder { get; }
 
@@ -77,13 +87,22 @@ internal sealed class DecoderDriver
         while (true)
         {
             Span<byte> window = _buffer.AsSpan(_start, _end - _start);
-            DecodeResult result = Decoder.Decode(window, out int consumed);
+            int consumed;
+            DecodeResult result = _destination is null ? Decoder.Decode(window, out consumed) : Decoder.DecodeInto(window, _destination, out consumed);
             if (consumed < 0 || consumed > window.Length)
             {
                 throw new InvalidOperationException($"bytesConsumed {consumed} outside 0..{window.Length}");
             }
 
-            Span<byte> payload = result.Kind == DecodeResultKind.Error ? default : result.GetPayload(window);
+            if (result.IsCopied && (_destination is null || result.IsCompressed || result.PayloadOffset != 0))
+            {
+                throw new InvalidOperationException("copied without a destination, copied a compressed chunk, or not to the destination's start");
+            }
+
+            Span<byte> payload = result.Kind == DecodeResultKind.Error ? default
+                : result.IsCopied ? _destination.AsSpan(0, result.PayloadLength)
+                : result.GetPayload(window);
+            CopiedChunks += result.IsCopied ? 1 : 0;
             if (result.PayloadOffset + result.PayloadLength > consumed && result.Kind != DecodeResultKind.Error)
             {
                 throw new InvalidOperationException("payload lies beyond the consumed bytes");

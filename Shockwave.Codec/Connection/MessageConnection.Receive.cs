@@ -203,7 +203,7 @@ public sealed partial class MessageConnection
         while (true)
         {
             Span<byte> window = _receiveBuffer is null ? default : _receiveBuffer.AsSpan(_receiveStart, _receiveEnd - _receiveStart);
-            DecodeResult decoded = _decoder.Decode(window, out int consumed);
+            DecodeResult decoded = _decoder.DecodeInto(window, destination, out int consumed);
             int origin = _receiveStart;
             _receiveStart += consumed;
             switch (decoded.Kind)
@@ -212,6 +212,13 @@ public sealed partial class MessageConnection
                     result = default;
                     return Step.NeedRead;
                 case DecodeResultKind.MessageData:
+                    if (decoded.IsCopied)
+                    {
+                        // Unmasked straight into the caller's buffer: nothing is left pending.
+                        result = new MessageReadResult(decoded.PayloadLength, decoded.MessageType, decoded.EndOfMessage);
+                        return Step.Delivered;
+                    }
+
                     if (decoded.PayloadLength == 0 && !decoded.EndOfMessage)
                     {
                         continue;

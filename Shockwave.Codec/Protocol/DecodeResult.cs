@@ -22,14 +22,15 @@ public readonly struct DecodeResult
 
     private const byte EndOfMessageFlag = 1;
     private const byte CompressedFlag = 2;
+    private const byte CopiedFlag = 4;
 
     internal DecodeResult(DecodeResultKind kind, WebSocketMessageType messageType, bool endOfMessage, bool isCompressed,
         int payloadOffset, int payloadLength, WebSocketCloseStatus? closeStatus = null, DecodeError error = DecodeError.None,
-        FrameError frameError = FrameError.None, CloseFrameError closeFrameError = CloseFrameError.None)
+        FrameError frameError = FrameError.None, CloseFrameError closeFrameError = CloseFrameError.None, bool copied = false)
     {
         _kind = kind;
         _messageType = (byte)messageType;
-        _flags = (byte)((endOfMessage ? EndOfMessageFlag : 0) | (isCompressed ? CompressedFlag : 0));
+        _flags = (byte)((endOfMessage ? EndOfMessageFlag : 0) | (isCompressed ? CompressedFlag : 0) | (copied ? CopiedFlag : 0));
         _payloadOffset = payloadOffset;
         _payloadLength = payloadLength;
 
@@ -54,6 +55,9 @@ public readonly struct DecodeResult
     /// compressed and its UTF-8 was not checked here, since only the inflated bytes are text.
     /// </summary>
     public bool IsCompressed => (_flags & CompressedFlag) != 0;
+
+    /// <summary>Whether the payload was unmasked into the caller's destination (at its start) rather than left in the buffer.</summary>
+    internal bool IsCopied => (_flags & CopiedFlag) != 0;
 
     /// <summary>Where the payload (for a close: the reason) starts in the buffer given to <see cref="MessageDecoder.Decode"/>.</summary>
     public int PayloadOffset => _payloadOffset;

@@ -108,7 +108,15 @@ public sealed class MessageDecoder
     /// <see cref="DecodeResultKind.MessageData"/>, <see cref="DecodeResultKind.Ping"/>, <see cref="DecodeResultKind.Pong"/>,
     /// <see cref="DecodeResultKind.Close"/> or <see cref="DecodeResultKind.Error"/>. Its payload lies within <paramref name="buffer"/>.
     /// </returns>
-    public DecodeResult Decode(Span<byte> buffer, out int bytesConsumed)
+    public DecodeResult Decode(Span<byte> buffer, out int bytesConsumed) => DecodeInto(buffer, default, out bytesConsumed);
+
+    /// <summary>
+    /// Decodes like <see cref="Decode"/>, except that a chunk of an uncompressed data message that fits in
+    /// <paramref name="destination"/> is unmasked while it is copied there (one pass over the payload instead of
+    /// unmasking in place and copying afterwards); such a result has <see cref="DecodeResult.IsCopied"/> set and its
+    /// payload at the start of <paramref name="destination"/>. A chunk that does not fit is unmasked in place as usual.
+    /// </summary>
+    internal DecodeResult DecodeInto(Span<byte> buffer, Span<byte> destination, out int bytesConsumed)
     {
         bytesConsumed = 0;
         if (_failure.Kind == DecodeResultKind.Error)
@@ -118,7 +126,7 @@ public sealed class MessageDecoder
 
         if (_payloadRemaining > 0)
         {
-            return ReadPayload(buffer, 0, out bytesConsumed);
+            return ReadPayload(buffer, 0, destination, out bytesConsumed);
         }
 
         if (_closeReceived)
@@ -140,7 +148,7 @@ public sealed class MessageDecoder
 
         return header.IsControl
             ? ReadControlFrame(buffer, header, headerLength, out bytesConsumed)
-            : StartDataFrame(buffer, header, headerLength, out bytesConsumed);
+            : StartDataFrame(buffer, header, headerLength, destination, out bytesConsumed);
     }
 
     /// <summary>Forgets all state, as for a new connection with the same options.</summary>
@@ -155,7 +163,7 @@ public sealed class MessageDecoder
         _failure = default;
     }
 
-    private DecodeResult StartDataFrame(Span<byte> buffer, in FrameHeader header, int headerLength, out int bytesConsumed)
+    private DecodeResult StartDataFrame(Span<byte> buffer, in FrameHeader header, int headerLength, Span<byte> destination, out int bytesConsumed)
     {
         bytesConsumed = 0;
         if (header.Opcode == Opcode.Continuation)
@@ -209,13 +217,13 @@ public sealed class MessageDecoder
         if (_payloadRemaining == 0)
         {
             bytesConsumed = headerLength;
-            return CompleteChunk(default, headerLength);
+            return CompleteChunk(default, headerLength, copied: false);
         }
 
-        return ReadPayload(buffer, headerLength, out bytesConsumed);
+        return ReadPayload(buffer, headerLength, destination, out bytesConsumed);
     }
 
-    private DecodeResult ReadPayload(Span<byte> buffer, int start, out int bytesConsumed)
+    private DecodeResult ReadPayload(Span<byte> buffer, int start, Span<byte> destination, out int bytesConsumed)
     {
         int available = (int)Math.Min(_payloadRemaining, buffer.Length - start);
         bytesConsumed = start + available;
@@ -225,16 +233,34 @@ public sealed class MessageDecoder
         }
 
         Span<byte> chunk = buffer.Slice(start, available);
-        if (_frameMasked)
+
+        // Only whole chunks are copied, so every byte that arrived is checked (UTF-8) by this call either way, and a
+        // compressed payload stays in the buffer for the decompressor (RFC 7692 §6.2).
+        bool copy = available <= destination.Length && !_messageCompressed;
+        if (copy)
+        {
+            Span<byte> target = destination.Slice(0, available);
+            if (_frameMasked)
+            {
+                _maskOffset = Masker.Apply(chunk, target, _maskKey, _maskOffset);
+            }
+            else
+            {
+                chunk.CopyTo(target);
+            }
+
+            chunk = target;
+        }
+        else if (_frameMasked)
         {
             _maskOffset = Masker.Apply(chunk, _maskKey, _maskOffset);
         }
 
         _payloadRemaining -= available;
-        return CompleteChunk(chunk, start);
+        return CompleteChunk(chunk, copy ? 0 : start, copy);
     }
 
-    private DecodeResult CompleteChunk(ReadOnlySpan<byte> chunk, int offset)
+    private DecodeResult CompleteChunk(ReadOnlySpan<byte> chunk, int offset, bool copied)
     {
         bool endOfMessage = _payloadRemaining == 0 && _frameFin;
 
@@ -249,7 +275,7 @@ public sealed class MessageDecoder
             _inMessage = false;
         }
 
-        return new DecodeResult(DecodeResultKind.MessageData, _messageType, endOfMessage, _messageCompressed, offset, chunk.Length);
+        return new DecodeResult(DecodeResultKind.MessageData, _messageType, endOfMessage, _messageCompressed, offset, chunk.Length, copied: copied);
     }
 
     private DecodeResult ReadControlFrame(Span<byte> buffer, in FrameHeader header, int headerLength, out int bytesConsumed)

@@ -19,17 +19,24 @@ internal sealed class DecoderRun
     private readonly MessageDecoder _decoder;
     private readonly MessageDecoderOptions _options;
     private readonly byte[] _buffer;
+    private readonly byte[]? _destination;
     private readonly List<byte> _message = [];
     private WebSocketMessageType? _messageType;
     private bool _messageCompressed;
     private int _start;
     private int _end;
 
-    public DecoderRun(MessageDecoder decoder, MessageDecoderOptions options, int bufferSize)
+    /// <param name="decoder">The decoder under test.</param>
+    /// <param name="options">Its options, for the checks.</param>
+    /// <param name="bufferSize">The receive buffer's size.</param>
+    /// <param name="destinationSize">Above 0: decode through <see cref="MessageDecoder.DecodeInto"/> into a destination of
+    /// this size, as MessageConnection does (chunks that fit are unmasked while copied there).</param>
+    public DecoderRun(MessageDecoder decoder, MessageDecoderOptions options, int bufferSize, int destinationSize = 0)
     {
         _decoder = decoder;
         _options = options;
         _buffer = new byte[bufferSize];
+        _destination = destinationSize > 0 ? new byte[destinationSize] : null;
     }
 
     public List<DecoderEvent> Events { get; } = [];
@@ -74,7 +81,8 @@ internal sealed class DecoderRun
         while (true)
         {
             Span<byte> window = _buffer.AsSpan(_start, _end - _start);
-            DecodeResult result = _decoder.Decode(window, out int consumed);
+            int consumed;
+            DecodeResult result = _destination is null ? _decoder.Decode(window, out consumed) : _decoder.DecodeInto(window, _destination, out consumed);
             Check.True(consumed >= 0 && consumed <= window.Length, $"bytesConsumed {consumed} outside 0..{window.Length}");
             if (result.Kind == DecodeResultKind.Error)
             {
@@ -86,7 +94,13 @@ internal sealed class DecoderRun
 
             Check.True(result.PayloadOffset >= 0 && result.PayloadLength >= 0 && result.PayloadOffset + result.PayloadLength <= consumed,
                 $"payload [{result.PayloadOffset}..+{result.PayloadLength}] outside the {consumed} consumed bytes");
-            ReadOnlySpan<byte> payload = result.GetPayload(window);
+            if (result.IsCopied)
+            {
+                Check.True(_destination is not null && result.Kind == DecodeResultKind.MessageData && !result.IsCompressed && result.PayloadOffset == 0,
+                    $"a copied result that should not be: {result}");
+            }
+
+            ReadOnlySpan<byte> payload = result.IsCopied ? _destination.AsSpan(0, result.PayloadLength) : result.GetPayload(window);
             _start += consumed;
             switch (result.Kind)
             {

@@ -9,7 +9,9 @@ namespace Shockwave.Codec.Fuzz;
 /// Input: <c>[options] [buffer] [count] [size]…</c> then the wire bytes. Options: bit 0 allows RSV1 (a negotiated
 /// permessage-deflate: messages reported as compressed), bits 1–2 pick the maximum frame size (the message size,
 /// 125, 4096 or 65535), bit 3 limits a message to 8 fragments, bit 4 turns UTF-8 validation off. The buffer byte picks
-/// the receive buffer size from <see cref="BufferSizes"/>; then 1–8 read sizes of 1–256 bytes, used in turn.
+/// the receive buffer size from <see cref="BufferSizes"/> (bits 0–2) and the chunked feeding's destination (bits 3–4:
+/// none, 7, 64 or 4096 bytes; chunks that fit are unmasked into it, as a connection reads); then 1–8 read sizes of
+/// 1–256 bytes, used in turn.
 /// The maximum message size is 64 KiB, so that the limits are within a fuzzer's reach.
 /// </remarks>
 internal abstract class DecoderTarget : IFuzzTarget
@@ -17,6 +19,8 @@ internal abstract class DecoderTarget : IFuzzTarget
     internal const long MaxMessageSize = 64 * 1024;
 
     internal static readonly int[] BufferSizes = [MessageDecoder.MinimumBufferSize, MessageDecoder.MinimumBufferSize + 1, 150, 200, 256, 512, 1024, 4096];
+
+    internal static readonly int[] DestinationSizes = [0, 7, 64, 4096];
 
     private static readonly long?[] s_maxFrameSizes = [null, 125, 4096, 65535];
 
@@ -34,7 +38,9 @@ internal abstract class DecoderTarget : IFuzzTarget
     {
         var plan = new PlanReader(input);
         byte options = plan.ReadByte();
-        int bufferSize = BufferSizes[plan.ReadByte() & 7];
+        byte buffers = plan.ReadByte();
+        int bufferSize = BufferSizes[buffers & 7];
+        int destinationSize = DestinationSizes[(buffers >> 3) & 3];
         int[] readSizes = plan.ReadChunkSizes(b => 1 + b);
         ReadOnlySpan<byte> wire = plan.Rest;
 
@@ -58,7 +64,7 @@ internal abstract class DecoderTarget : IFuzzTarget
         // The same decoder after Reset must behave as a new one.
         decoder.Reset();
         Check.True(!decoder.IsFaulted && !decoder.IsMessageInProgress && !decoder.IsCloseReceived, "state after Reset");
-        var chunked = new DecoderRun(decoder, decoderOptions, bufferSize);
+        var chunked = new DecoderRun(decoder, decoderOptions, bufferSize, destinationSize);
         chunked.Feed(wire, Chunking.Cut(wire.Length, readSizes));
 
         Check.Equal(whole.Events.Count, chunked.Events.Count, "number of events, whole vs chunked");

@@ -1,0 +1,135 @@
+using System.Net.WebSockets;
+using Xunit;
+
+namespace Shockwave.Codec.Tests.Protocol;
+
+/// <summary>
+/// <see cref="MessageDecoder.DecodeInto"/>: a data chunk that fits the destination is unmasked while copied there
+/// (one pass), anything else is unmasked in place exactly as <see cref="MessageDecoder.Decode"/> does.
+/// </summary>
+public class DecodeIntoTests
+{
+    private static MessageDecoder Server(ReservedBits rsv = ReservedBits.None) =>
+        new(new MessageDecoderOptions { Role = WebSocketRole.Server, AllowedReservedBits = rsv });
+
+    private static byte[] Payload(int length, bool text)
+    {
+        byte[] payload = new byte[length];
+        for (int i = 0; i < length; i++)
+        {
+            payload[i] = text ? (byte)('a' + (i % 26)) : (byte)(i * 37);
+        }
+
+        return payload;
+    }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(3, true)]
+    [InlineData(125, false)]
+    [InlineData(300, true)]
+    [InlineData(4096, false)]
+    public void A_chunk_that_fits_is_unmasked_into_the_destination_and_the_buffer_keeps_its_masked_bytes(int length, bool text)
+    {
+        byte[] payload = Payload(length, text);
+        byte[] wire = MessageDecoderTests.Raw(text ? (byte)0x81 : (byte)0x82, payload);
+        byte[] received = (byte[])wire.Clone();
+        byte[] destination = new byte[length + 5];
+
+        DecodeResult result = Server().DecodeInto(received, destination, out int consumed);
+
+        Assert.Equal(DecodeResultKind.MessageData, result.Kind);
+        Assert.True(result.IsCopied);
+        Assert.True(result.EndOfMessage);
+        Assert.Equal(0, result.PayloadOffset);
+        Assert.Equal(length, result.PayloadLength);
+        Assert.Equal(wire.Length, consumed);
+        Assert.Equal(payload, destination.AsSpan(0, length).ToArray());
+        Assert.Equal(wire, received); // one pass: the receive buffer was only read
+    }
+
+    [Fact]
+    public void A_chunk_larger_than_the_destination_is_unmasked_in_place_as_decode_does()
+    {
+        byte[] payload = Payload(200, text: false);
+        byte[] received = MessageDecoderTests.Raw(0x82, payload);
+        byte[] destination = new byte[199];
+
+        DecodeResult result = Server().DecodeInto(received, destination, out int consumed);
+
+        Assert.False(result.IsCopied);
+        Assert.Equal(received.Length, consumed);
+        Assert.Equal(payload, result.GetPayload(received).ToArray());
+        Assert.All(destination, b => Assert.Equal(0, b));
+    }
+
+    [Fact]
+    public void A_frame_arriving_in_pieces_keeps_the_mask_offset_across_copied_chunks()
+    {
+        byte[] payload = Payload(1001, text: true);
+        byte[] wire = MessageDecoderTests.Raw(0x81, payload);
+        var decoder = Server();
+        var message = new List<byte>();
+        int position = 0;
+        int copied = 0;
+        foreach (int piece in new[] { 9, 1, 2, 3, 5, 333, 7, 1000 })
+        {
+            int take = Math.Min(piece, wire.Length - position);
+            byte[] arrived = wire.AsSpan(position, take).ToArray();
+            byte[] destination = new byte[take];
+            DecodeResult result = decoder.DecodeInto(arrived, destination, out int consumed);
+            Assert.Equal(take, consumed);
+            if (result.Kind == DecodeResultKind.MessageData)
+            {
+                Assert.True(result.IsCopied);
+                copied++;
+                message.AddRange(destination.AsSpan(0, result.PayloadLength).ToArray());
+            }
+
+            position += take;
+        }
+
+        Assert.Equal(wire.Length, position);
+        Assert.True(copied >= 6, $"only {copied} chunks were copied");
+        Assert.Equal(payload, message.ToArray());
+        Assert.False(decoder.IsMessageInProgress);
+    }
+
+    [Fact]
+    public void A_compressed_message_stays_in_the_buffer_for_the_decompressor()
+    {
+        // RFC 7692 §6: RSV1 on the first frame; the payload is DEFLATE data, never the caller's bytes.
+        byte[] payload = [0xF2, 0x48, 0xCD, 0xC9, 0xC9, 0x07, 0x00];
+        byte[] received = MessageDecoderTests.Raw(0xC1, payload);
+        byte[] destination = new byte[64];
+
+        DecodeResult result = Server(ReservedBits.Rsv1).DecodeInto(received, destination, out _);
+
+        Assert.Equal(DecodeResultKind.MessageData, result.Kind);
+        Assert.True(result.IsCompressed);
+        Assert.False(result.IsCopied);
+        Assert.Equal(payload, result.GetPayload(received).ToArray());
+    }
+
+    [Fact]
+    public void Invalid_utf8_in_a_copied_chunk_fails_with_1007()
+    {
+        // RFC 6455 §8.1: ED A0 80 is a surrogate, never valid.
+        byte[] received = MessageDecoderTests.Raw(0x81, [(byte)'o', (byte)'k', 0xED, 0xA0, 0x80]);
+        DecodeResult result = Server().DecodeInto(received, new byte[16], out _);
+
+        Assert.Equal(DecodeResultKind.Error, result.Kind);
+        Assert.Equal(DecodeError.InvalidUtf8, result.Error);
+        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, result.CloseStatus);
+    }
+
+    [Fact]
+    public void An_empty_destination_never_copies()
+    {
+        byte[] received = MessageDecoderTests.Raw(0x82, Payload(10, text: false));
+        DecodeResult result = Server().DecodeInto(received, default, out _);
+
+        Assert.False(result.IsCopied);
+        Assert.Equal(10, result.PayloadLength);
+    }
+}
