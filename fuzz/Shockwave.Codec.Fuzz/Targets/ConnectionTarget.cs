@@ -20,8 +20,6 @@ internal sealed class ConnectionTarget : IFuzzTarget
 {
     internal static readonly int[] DestinationSizes = [1, 7, 64, 125, 256, 1024, 4096, 65536];
 
-    private static readonly long?[] s_maxFrameSizes = [null, 125, 4096, 65535];
-
     public string Name => "connection";
 
     public void Run(ReadOnlySpan<byte> input)
@@ -32,14 +30,8 @@ internal sealed class ConnectionTarget : IFuzzTarget
         int[] readSizes = plan.ReadChunkSizes(b => 1 + b);
         byte[] wire = plan.Rest.ToArray();
 
-        var decoderOptions = new MessageDecoderOptions
-        {
-            Role = WebSocketRole.Server,
-            MaxMessageSize = DecoderTarget.MaxMessageSize,
-            MaxFrameSize = s_maxFrameSizes[(options >> 1) & 3],
-            MaxFragments = (options & 0x08) != 0 ? 8 : MessageDecoderOptions.DefaultMaxFragments,
-            ValidateUtf8 = (options & 0x10) == 0,
-        };
+        // Bit 0 (RSV1 negotiated) cleared: without permessage-deflate a compressed frame is a protocol error.
+        MessageDecoderOptions decoderOptions = DecoderTarget.OptionsFor(WebSocketRole.Server, (byte)(options & ~0x01));
         List<DecoderEvent> expected = Reference(wire, decoderOptions);
 
         var pool = new CountingPool();

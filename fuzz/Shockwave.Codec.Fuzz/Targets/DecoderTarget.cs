@@ -44,15 +44,7 @@ internal abstract class DecoderTarget : IFuzzTarget
         int[] readSizes = plan.ReadChunkSizes(b => 1 + b);
         ReadOnlySpan<byte> wire = plan.Rest;
 
-        var decoderOptions = new MessageDecoderOptions
-        {
-            Role = _role,
-            MaxMessageSize = MaxMessageSize,
-            MaxFrameSize = s_maxFrameSizes[(options >> 1) & 3],
-            MaxFragments = (options & 0x08) != 0 ? 8 : MessageDecoderOptions.DefaultMaxFragments,
-            ValidateUtf8 = (options & 0x10) == 0,
-            AllowedReservedBits = (options & 0x01) != 0 ? ReservedBits.Rsv1 : ReservedBits.None,
-        };
+        MessageDecoderOptions decoderOptions = OptionsFor(_role, options);
 
         // The decoder unmasks in place, so each run gets its own copy of the wire bytes (the runs copy into their buffers).
         var decoder = new MessageDecoder(decoderOptions);
@@ -86,4 +78,15 @@ internal abstract class DecoderTarget : IFuzzTarget
     }
 
     public abstract IEnumerable<FuzzSeed> Seeds();
+
+    /// <summary>The decoder options an input's options byte picks (see the remarks); the connection target shares them.</summary>
+    internal static MessageDecoderOptions OptionsFor(WebSocketRole role, byte options) => new()
+    {
+        Role = role,
+        MaxMessageSize = MaxMessageSize,
+        MaxFrameSize = s_maxFrameSizes[(options >> 1) & 3],
+        MaxFragments = (options & 0x08) != 0 ? 8 : MessageDecoderOptions.DefaultMaxFragments,
+        ValidateUtf8 = (options & 0x10) == 0,
+        AllowedReservedBits = (options & 0x01) != 0 ? ReservedBits.Rsv1 : ReservedBits.None,
+    };
 }
