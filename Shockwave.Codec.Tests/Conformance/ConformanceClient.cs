@@ -101,6 +101,13 @@ internal sealed class ConformanceClient : IDisposable
                 Assert.Equal(OperationStatus.NeedMoreData, status);
             }
         }
+        catch (XunitException ex)
+        {
+            // A handshake the server refused or cut off is explained like any other failed expectation.
+            XunitException explained = await client.ExplainAsync(ex);
+            client.Dispose();
+            throw explained;
+        }
         catch
         {
             client.Dispose();
@@ -144,6 +151,13 @@ internal sealed class ConformanceClient : IDisposable
 
                 Assert.True(await client.FillAsync(), "the server closed the connection before the end of its response head");
             }
+        }
+        catch (XunitException ex)
+        {
+            // A handshake the server refused or cut off is explained like any other failed expectation.
+            XunitException explained = await client.ExplainAsync(ex);
+            client.Dispose();
+            throw explained;
         }
         catch
         {

@@ -9,9 +9,6 @@ namespace Shockwave.Codec.Tests.Protocol;
 /// </summary>
 public class DecodeIntoTests
 {
-    private static MessageDecoder Server(ReservedBits rsv = ReservedBits.None) =>
-        new(new MessageDecoderOptions { Role = WebSocketRole.Server, AllowedReservedBits = rsv });
-
     private static byte[] Payload(int length, bool text)
     {
         byte[] payload = new byte[length];
@@ -36,7 +33,7 @@ public class DecodeIntoTests
         byte[] received = (byte[])wire.Clone();
         byte[] destination = new byte[length + 5];
 
-        DecodeResult result = Server().DecodeInto(received, destination, out int consumed);
+        DecodeResult result = MessageDecoderTests.Server().DecodeInto(received, destination, out int consumed);
 
         Assert.Equal(DecodeResultKind.MessageData, result.Kind);
         Assert.True(result.IsCopied);
@@ -55,7 +52,7 @@ public class DecodeIntoTests
         byte[] received = MessageDecoderTests.Raw(0x82, payload);
         byte[] destination = new byte[199];
 
-        DecodeResult result = Server().DecodeInto(received, destination, out int consumed);
+        DecodeResult result = MessageDecoderTests.Server().DecodeInto(received, destination, out int consumed);
 
         Assert.False(result.IsCopied);
         Assert.Equal(received.Length, consumed);
@@ -68,7 +65,7 @@ public class DecodeIntoTests
     {
         byte[] payload = Payload(1001, text: true);
         byte[] wire = MessageDecoderTests.Raw(0x81, payload);
-        var decoder = Server();
+        var decoder = MessageDecoderTests.Server();
         var message = new List<byte>();
         int position = 0;
         int copied = 0;
@@ -103,7 +100,7 @@ public class DecodeIntoTests
         byte[] received = MessageDecoderTests.Raw(0xC1, payload);
         byte[] destination = new byte[64];
 
-        DecodeResult result = Server(ReservedBits.Rsv1).DecodeInto(received, destination, out _);
+        DecodeResult result = MessageDecoderTests.Server(rsv: ReservedBits.Rsv1).DecodeInto(received, destination, out _);
 
         Assert.Equal(DecodeResultKind.MessageData, result.Kind);
         Assert.True(result.IsCompressed);
@@ -116,7 +113,7 @@ public class DecodeIntoTests
     {
         // RFC 6455 §8.1: ED A0 80 is a surrogate, never valid.
         byte[] received = MessageDecoderTests.Raw(0x81, [(byte)'o', (byte)'k', 0xED, 0xA0, 0x80]);
-        DecodeResult result = Server().DecodeInto(received, new byte[16], out _);
+        DecodeResult result = MessageDecoderTests.Server().DecodeInto(received, new byte[16], out _);
 
         Assert.Equal(DecodeResultKind.Error, result.Kind);
         Assert.Equal(DecodeError.InvalidUtf8, result.Error);
@@ -127,7 +124,7 @@ public class DecodeIntoTests
     public void An_empty_destination_never_copies()
     {
         byte[] received = MessageDecoderTests.Raw(0x82, Payload(10, text: false));
-        DecodeResult result = Server().DecodeInto(received, default, out _);
+        DecodeResult result = MessageDecoderTests.Server().DecodeInto(received, default, out _);
 
         Assert.False(result.IsCopied);
         Assert.Equal(10, result.PayloadLength);

@@ -6,7 +6,7 @@ namespace Shockwave.Codec.Tests.Protocol;
 
 public class MessageDecoderTests
 {
-    private static MessageDecoder Server(long maxMessage = MessageDecoderOptions.DefaultMaxMessageSize, int maxFragments = MessageDecoderOptions.DefaultMaxFragments, ReservedBits rsv = ReservedBits.None) =>
+    internal static MessageDecoder Server(long maxMessage = MessageDecoderOptions.DefaultMaxMessageSize, int maxFragments = MessageDecoderOptions.DefaultMaxFragments, ReservedBits rsv = ReservedBits.None) =>
         new(new MessageDecoderOptions { Role = WebSocketRole.Server, MaxMessageSize = maxMessage, MaxFragments = maxFragments, AllowedReservedBits = rsv });
 
     private static MessageDecoder Client() => new(new MessageDecoderOptions { Role = WebSocketRole.Client });
