@@ -23,8 +23,11 @@ internal sealed class AdapterDuplexStream : Stream
         _outgoing = outgoing;
     }
 
-    /// <summary>Whether a read on this end is waiting for data (so the reader has certainly started).</summary>
-    public bool IsReadPending => _incoming.HasWaiter;
+    /// <summary>
+    /// Whether a read on this end is waiting for data with its cancellation registered, so the reader has certainly
+    /// started and cancelling its token now cancels this read.
+    /// </summary>
+    public bool IsReadPending => _incoming.HasArmedWaiter;
 
     public override bool CanRead => true;
 
@@ -110,13 +113,19 @@ internal sealed class AdapterDuplexStream : Stream
         private bool _readingClosed;
         private TaskCompletionSource<bool>? _waiter;
 
-        public bool HasWaiter
+        // Set once the waiting read has registered with its token. Before that, a cancellation reaches only callbacks
+        // registered earlier (ManagedWebSocket's abort, which disposes the stream), so the read would fail with
+        // ObjectDisposedException instead of being cancelled: tests that cancel "while the read waits" must wait for
+        // this, not just for the waiter.
+        private bool _waiterArmed;
+
+        public bool HasArmedWaiter
         {
             get
             {
                 lock (_gate)
                 {
-                    return _waiter is not null;
+                    return _waiter is not null && _waiterArmed;
                 }
             }
         }
@@ -203,6 +212,11 @@ internal sealed class AdapterDuplexStream : Stream
 
                 using (cancellationToken.Register(() => Cancel(waiter, cancellationToken)))
                 {
+                    lock (_gate)
+                    {
+                        _waiterArmed = _waiter == waiter;
+                    }
+
                     await waiter.Task.ConfigureAwait(false);
                 }
             }
@@ -215,6 +229,7 @@ internal sealed class AdapterDuplexStream : Stream
                 if (_waiter == waiter)
                 {
                     _waiter = null;
+                    _waiterArmed = false;
                 }
             }
 
@@ -225,6 +240,7 @@ internal sealed class AdapterDuplexStream : Stream
         {
             TaskCompletionSource<bool>? waiter = _waiter;
             _waiter = null;
+            _waiterArmed = false;
             return waiter;
         }
 
