@@ -134,15 +134,21 @@ internal sealed partial class EchoServer : IAsyncDisposable
 
     private async Task AcceptLoopAsync()
     {
+        // The listening socket itself, not TcpListener.AcceptSocketAsync: a session runs on this loop's thread up to
+        // its first real wait, so StopAsync can stop the listener before the loop asks for the next connection, and
+        // TcpListener then throws InvalidOperationException ("Not listening"), or NullReferenceException if Stop lands
+        // inside its check. A disposed socket fails its accept with ObjectDisposedException or SocketException.
+        Socket listening = _listener.Server;
         while (true)
         {
             Socket socket;
             try
             {
-                socket = await _listener.AcceptSocketAsync(_stopping.Token).ConfigureAwait(false);
+                socket = await listening.AcceptAsync(_stopping.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (_stopping.IsCancellationRequested && ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception) when (_stopping.IsCancellationRequested)
             {
+                // Stopping: however the accept ended, there is nothing more to accept, and StopAsync must not fail.
                 return;
             }
             catch (SocketException ex)
