@@ -47,7 +47,7 @@ internal sealed class KestrelEchoHost : IAsyncDisposable
         Channel<KestrelSessionEnd>? ended = null;
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.Map("/echo", context => ServeAsync(context, ended!, null, EchoAsync));
-        app.Map("/keepalive", context => ServeAsync(context, ended!, new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.FromMilliseconds(50), KeepAliveTimeout = TimeSpan.FromSeconds(1) }, EchoAsync));
+        app.Map("/keepalive", context => ServeAsync(context, ended!, new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.FromMilliseconds(50), KeepAliveTimeout = TimeSpan.FromSeconds(4) }, EchoAsync));
         app.Map("/server-close", context => ServeAsync(context, ended!, null, ServerCloseAsync));
         await app.StartAsync();
 

@@ -79,14 +79,17 @@ public class KestrelServerTests
     [Fact]
     public async Task Our_reader_answers_kestrels_keep_alive_pings_so_it_never_times_out()
     {
-        // Kestrel pings every 50 ms and aborts when a pong takes over 1 s; a pending read of ours answers each ping.
+        // Kestrel pings every 50 ms and aborts when a pong is 4 s late (a margin for a loaded CI machine, where a
+        // thread-pool stall of a second is possible); the pongs are counted on the wire, so the test cannot pass
+        // without them.
         await using KestrelEchoHost host = await KestrelEchoHost.StartAsync();
         using var tcp = new TcpClient { NoDelay = true };
         await tcp.ConnectAsync("127.0.0.1", host.Port).WaitAsync(Timeout);
-        using MessageConnection connection = await WebSocketHandshake.ConnectAsync(tcp.GetStream(), host.Uri("/keepalive")).WaitAsync(Timeout);
+        var wire = new RecordingStream(tcp.GetStream());
+        using MessageConnection connection = await WebSocketHandshake.ConnectAsync(wire, host.Uri("/keepalive")).WaitAsync(Timeout);
 
         Task<WebSocketMessage> read = connection.ReadMessageAsync().AsTask();
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await TestTimeout.Until(() => PongsSent(wire) >= 20, "20 pongs answering Kestrel's pings");
         Assert.False(read.IsCompleted, "only pings should have arrived while we were idle");
         await connection.WriteTextAsync("still here").AsTask().WaitAsync(Timeout);
         WebSocketMessage echo = await read.WaitAsync(Timeout);
@@ -96,6 +99,14 @@ public class KestrelServerTests
         KestrelSessionEnd end = await host.NextEndedAsync();
         Assert.Null(end.Failure);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, end.CloseStatus);
+    }
+
+    // Frames we sent after the handshake request's head, parsed as the server receives them.
+    private static int PongsSent(RecordingStream wire)
+    {
+        byte[] written = wire.BytesWritten;
+        int head = written.AsSpan().IndexOf("\r\n\r\n"u8);
+        return head < 0 ? 0 : WireFrame.ParseAll(written.AsSpan(head + 4), WebSocketRole.Server).Count(f => f.Opcode == Opcode.Pong);
     }
 
     private static async Task RoundTripAsync(MessageConnection connection, WebSocketMessageType type, byte[][] parts)
