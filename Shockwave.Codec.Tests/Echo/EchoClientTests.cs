@@ -57,12 +57,8 @@ public class EchoClientTests
     [Fact]
     public async Task An_unreachable_server_gives_exit_code_1()
     {
-        int port;
-        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        using var refusing = new RefusingPort();
+        int port = refusing.Port;
 
         var log = new List<string>();
         Assert.Equal(1, await EchoClient.RunAsync(new Uri($"ws://127.0.0.1:{port}/"), TimeSpan.Zero, log.Add, CancellationToken.None).WaitAsync(Timeout));

@@ -52,12 +52,8 @@ public class LoadGeneratorTests
     [Fact]
     public async Task A_server_that_is_not_there_fails_the_run()
     {
-        int port;
-        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        using var refusing = new RefusingPort();
+        int port = refusing.Port;
 
         LoadReport report = await LoadGenerator.RunAsync(
             new LoadGeneratorOptions { Uri = new Uri($"ws://127.0.0.1:{port}/"), Connections = 2, Duration = TimeSpan.FromSeconds(0.2) },
