@@ -9,7 +9,7 @@ namespace Shockwave.Codec.Tests.Interop;
 /// A minimal Chrome DevTools Protocol client over our own WebSocket client: one call at a time, events skipped.
 /// The browser test uses it to open the echo page and read what the page's script wrote into the DOM.
 /// </summary>
-internal sealed class DevToolsSession : IDisposable
+internal sealed partial class DevToolsSession : IDisposable
 {
     private readonly TcpClient _tcp;
     private readonly MessageConnection _connection;
@@ -27,7 +27,8 @@ internal sealed class DevToolsSession : IDisposable
         string file = Path.Combine(profile, "DevToolsActivePort");
         var waited = System.Diagnostics.Stopwatch.StartNew();
         string[] lines = [];
-        while (lines.Length < 2)
+        // Chromium may still be writing the file when we read it: wait for the whole browser path, not just two lines.
+        while (lines.Length < 2 || !BrowserPath().IsMatch(lines[1]))
         {
             if (waited.Elapsed > timeout)
             {
@@ -122,5 +123,8 @@ internal sealed class DevToolsSession : IDisposable
         _connection.Dispose();
         _tcp.Dispose();
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^/devtools/browser/[0-9a-f-]{36}$")]
+    private static partial System.Text.RegularExpressions.Regex BrowserPath();
 }
 #endif
