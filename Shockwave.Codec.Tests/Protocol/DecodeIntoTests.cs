@@ -36,7 +36,7 @@ public class DecodeIntoTests
         DecodeResult result = MessageDecoderTests.Server().DecodeInto(received, destination, out int consumed);
 
         Assert.Equal(DecodeResultKind.MessageData, result.Kind);
-        Assert.True(result.IsCopied);
+        Assert.True(result.IsPayloadCopied);
         Assert.True(result.EndOfMessage);
         Assert.Equal(0, result.PayloadOffset);
         Assert.Equal(length, result.PayloadLength);
@@ -54,7 +54,7 @@ public class DecodeIntoTests
 
         DecodeResult result = MessageDecoderTests.Server().DecodeInto(received, destination, out int consumed);
 
-        Assert.False(result.IsCopied);
+        Assert.False(result.IsPayloadCopied);
         Assert.Equal(received.Length, consumed);
         Assert.Equal(payload, result.GetPayload(received).ToArray());
         Assert.All(destination, b => Assert.Equal(0, b));
@@ -78,7 +78,7 @@ public class DecodeIntoTests
             Assert.Equal(take, consumed);
             if (result.Kind == DecodeResultKind.MessageData)
             {
-                Assert.True(result.IsCopied);
+                Assert.True(result.IsPayloadCopied);
                 copied++;
                 message.AddRange(destination.AsSpan(0, result.PayloadLength).ToArray());
             }
@@ -104,7 +104,7 @@ public class DecodeIntoTests
 
         Assert.Equal(DecodeResultKind.MessageData, result.Kind);
         Assert.True(result.IsCompressed);
-        Assert.False(result.IsCopied);
+        Assert.False(result.IsPayloadCopied);
         Assert.Equal(payload, result.GetPayload(received).ToArray());
     }
 
@@ -126,7 +126,43 @@ public class DecodeIntoTests
         byte[] received = MessageDecoderTests.Raw(0x82, Payload(10, text: false));
         DecodeResult result = MessageDecoderTests.Server().DecodeInto(received, default, out _);
 
-        Assert.False(result.IsCopied);
+        Assert.False(result.IsPayloadCopied);
         Assert.Equal(10, result.PayloadLength);
+    }
+
+    [Fact]
+    public void GetPayload_finds_a_copied_payload_in_the_destination_and_refuses_to_guess_from_the_buffer_alone()
+    {
+        byte[] payload = Payload(40, text: true);
+        byte[] received = MessageDecoderTests.Raw(0x81, payload);
+        byte[] destination = new byte[64];
+
+        DecodeResult result = MessageDecoderTests.Server().DecodeInto(received, destination, out _);
+
+        Assert.True(result.IsPayloadCopied);
+        Assert.Equal(payload, result.GetPayload(received, destination).ToArray());
+        Assert.Throws<InvalidOperationException>(() => result.GetPayload(received));
+        Assert.StartsWith("Text chunk copied [0..+40]", result.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GetPayload_with_a_destination_finds_a_payload_left_in_the_buffer_and_a_control_frames_payload()
+    {
+        byte[] payload = Payload(30, text: false);
+        byte[] received = [.. MessageDecoderTests.Raw(0x82, payload), .. MessageDecoderTests.Raw(0x89, [1, 2, 3])];
+        byte[] destination = new byte[8];
+        MessageDecoder decoder = MessageDecoderTests.Server();
+
+        DecodeResult data = decoder.DecodeInto(received, destination, out int consumed);
+        Assert.False(data.IsPayloadCopied);
+        Assert.Equal(payload, data.GetPayload(received, destination).ToArray());
+
+        // A ping fits the destination but is never copied: its payload is for the pong, not the application.
+        Span<byte> rest = received.AsSpan(consumed);
+        DecodeResult ping = decoder.DecodeInto(rest, destination, out _);
+        Assert.Equal(DecodeResultKind.Ping, ping.Kind);
+        Assert.False(ping.IsPayloadCopied);
+        Assert.Equal([1, 2, 3], ping.GetPayload(rest, destination).ToArray());
+        Assert.All(destination, b => Assert.Equal(0, b));
     }
 }

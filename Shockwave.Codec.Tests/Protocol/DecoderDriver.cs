@@ -94,15 +94,15 @@ internal sealed class DecoderDriver
                 throw new InvalidOperationException($"bytesConsumed {consumed} outside 0..{window.Length}");
             }
 
-            if (result.IsCopied && (_destination is null || result.IsCompressed || result.PayloadOffset != 0))
+            if (result.IsPayloadCopied && (_destination is null || result.IsCompressed || result.PayloadOffset != 0))
             {
                 throw new InvalidOperationException("copied without a destination, copied a compressed chunk, or not to the destination's start");
             }
 
             Span<byte> payload = result.Kind == DecodeResultKind.Error ? default
-                : result.IsCopied ? _destination.AsSpan(0, result.PayloadLength)
+                : result.IsPayloadCopied ? _destination.AsSpan(0, result.PayloadLength)
                 : result.GetPayload(window);
-            CopiedChunks += result.IsCopied ? 1 : 0;
+            CopiedChunks += result.IsPayloadCopied ? 1 : 0;
             if (result.PayloadOffset + result.PayloadLength > consumed && result.Kind != DecodeResultKind.Error)
             {
                 throw new InvalidOperationException("payload lies beyond the consumed bytes");

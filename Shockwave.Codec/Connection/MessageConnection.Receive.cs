@@ -212,7 +212,7 @@ public sealed partial class MessageConnection
                     result = default;
                     return Step.NeedRead;
                 case DecodeResultKind.MessageData:
-                    if (decoded.IsCopied)
+                    if (decoded.IsPayloadCopied)
                     {
                         // Unmasked straight into the caller's buffer: nothing is left pending.
                         result = new MessageReadResult(decoded.PayloadLength, decoded.MessageType, decoded.EndOfMessage);

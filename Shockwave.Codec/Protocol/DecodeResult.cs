@@ -56,10 +56,16 @@ public readonly struct DecodeResult
     /// </summary>
     public bool IsCompressed => (_flags & CompressedFlag) != 0;
 
-    /// <summary>Whether the payload was unmasked into the caller's destination (at its start) rather than left in the buffer.</summary>
-    internal bool IsCopied => (_flags & CopiedFlag) != 0;
+    /// <summary>
+    /// Whether <see cref="MessageDecoder.DecodeInto"/> unmasked this chunk's payload into its destination (at the
+    /// start) instead of leaving it in the buffer.
+    /// </summary>
+    public bool IsPayloadCopied => (_flags & CopiedFlag) != 0;
 
-    /// <summary>Where the payload (for a close: the reason) starts in the buffer given to <see cref="MessageDecoder.Decode"/>.</summary>
+    /// <summary>
+    /// Where the payload (for a close: the reason) starts: in the buffer given to <see cref="MessageDecoder.Decode"/>,
+    /// or 0, the start of the destination, when <see cref="IsPayloadCopied"/> is set.
+    /// </summary>
     public int PayloadOffset => _payloadOffset;
 
     /// <summary>The payload's length in bytes (for a close: the reason's).</summary>
@@ -83,13 +89,30 @@ public readonly struct DecodeResult
     /// <summary>The payload within <paramref name="buffer"/>, which must be the buffer given to <see cref="MessageDecoder.Decode"/>.</summary>
     /// <param name="buffer">The buffer that was decoded.</param>
     /// <returns>The slice holding the payload.</returns>
-    public Span<byte> GetPayload(Span<byte> buffer) => buffer.Slice(PayloadOffset, PayloadLength);
+    /// <exception cref="InvalidOperationException">The payload was copied to a destination (<see cref="IsPayloadCopied"/>): the buffer does not hold it.</exception>
+    public Span<byte> GetPayload(Span<byte> buffer)
+    {
+        if (IsPayloadCopied)
+        {
+            // Returning buffer[0..length] would hand out unrelated bytes without a sign of it.
+            ThrowHelper.ThrowInvalidOperation("This payload was copied to the destination given to DecodeInto; use GetPayload(buffer, destination).");
+        }
+
+        return buffer.Slice(PayloadOffset, PayloadLength);
+    }
+
+    /// <summary>The payload, wherever <see cref="MessageDecoder.DecodeInto"/> left it.</summary>
+    /// <param name="buffer">The buffer that was decoded.</param>
+    /// <param name="destination">The destination given to the same call.</param>
+    /// <returns>The slice of <paramref name="destination"/> when <see cref="IsPayloadCopied"/> is set, else of <paramref name="buffer"/>.</returns>
+    public Span<byte> GetPayload(Span<byte> buffer, Span<byte> destination) =>
+        (IsPayloadCopied ? destination : buffer).Slice(PayloadOffset, PayloadLength);
 
     /// <inheritdoc />
     public override string ToString() =>
         Kind switch
         {
-            DecodeResultKind.MessageData => $"{MessageType} chunk [{PayloadOffset}..+{PayloadLength}] end={EndOfMessage} compressed={IsCompressed}",
+            DecodeResultKind.MessageData => $"{MessageType} chunk {(IsPayloadCopied ? "copied " : "")}[{PayloadOffset}..+{PayloadLength}] end={EndOfMessage} compressed={IsCompressed}",
             DecodeResultKind.Close => $"Close {CloseStatus?.ToString() ?? "(no status)"} reason [{PayloadOffset}..+{PayloadLength}]",
             DecodeResultKind.Error => $"Error {Error} ({FrameError}, {CloseFrameError}) -> {CloseStatus}",
             _ => $"{Kind} [{PayloadOffset}..+{PayloadLength}]",

@@ -26,6 +26,10 @@ namespace Shockwave.Codec;
 ///     if (result.Kind == DecodeResultKind.NeedMoreData) break; // compact, read more
 /// }
 /// </code>
+/// <para>
+/// When the payload is headed for a buffer of the application's, <see cref="DecodeInto"/> unmasks a chunk that fits
+/// straight into it: <c>result.GetPayload(window, destination)</c> then finds the payload wherever it went.
+/// </para>
 /// </remarks>
 public sealed class MessageDecoder
 {
@@ -111,12 +115,30 @@ public sealed class MessageDecoder
     public DecodeResult Decode(Span<byte> buffer, out int bytesConsumed) => DecodeInto(buffer, default, out bytesConsumed);
 
     /// <summary>
-    /// Decodes like <see cref="Decode"/>, except that a chunk of an uncompressed data message that fits in
-    /// <paramref name="destination"/> is unmasked while it is copied there (one pass over the payload instead of
-    /// unmasking in place and copying afterwards); such a result has <see cref="DecodeResult.IsCopied"/> set and its
-    /// payload at the start of <paramref name="destination"/>. A chunk that does not fit is unmasked in place as usual.
+    /// Decodes like <see cref="Decode"/>, and also takes a destination: a chunk of an uncompressed data message that
+    /// fits whole in <paramref name="destination"/> is unmasked while it is copied there, one pass over the payload
+    /// instead of unmasking it in place and copying it out afterwards.
     /// </summary>
-    internal DecodeResult DecodeInto(Span<byte> buffer, Span<byte> destination, out int bytesConsumed)
+    /// <param name="buffer">
+    /// Received bytes not yet consumed, as for <see cref="Decode"/>. A payload that is not copied is unmasked in place.
+    /// </param>
+    /// <param name="destination">
+    /// Where the next data chunk should go, usually the application's own buffer. Its contents beyond the copied
+    /// payload are left as they were; an empty destination makes this call the same as <see cref="Decode"/>.
+    /// </param>
+    /// <param name="bytesConsumed">How many bytes of <paramref name="buffer"/> were used; the caller drops them before the next call.</param>
+    /// <returns>
+    /// As <see cref="Decode"/>. When <see cref="DecodeResult.IsPayloadCopied"/> is set, the chunk's payload is at the
+    /// start of <paramref name="destination"/> (<see cref="DecodeResult.PayloadOffset"/> is 0 there) and its UTF-8 was
+    /// checked there; otherwise it lies within <paramref name="buffer"/>. <see cref="DecodeResult.GetPayload(Span{byte}, Span{byte})"/>
+    /// finds it either way.
+    /// </returns>
+    /// <remarks>
+    /// A chunk is copied whole or not at all, so a text chunk is still checked by the call that returns it and an
+    /// invalid byte still fails the call that sees it (RFC 6455 §8.1). Control frames, compressed messages (only the
+    /// inflated bytes are the message, RFC 7692 §6.2) and chunks longer than the destination are never copied.
+    /// </remarks>
+    public DecodeResult DecodeInto(Span<byte> buffer, Span<byte> destination, out int bytesConsumed)
     {
         bytesConsumed = 0;
         if (_failure.Kind == DecodeResultKind.Error)

@@ -94,13 +94,13 @@ internal sealed class DecoderRun
 
             Check.True(result.PayloadOffset >= 0 && result.PayloadLength >= 0 && result.PayloadOffset + result.PayloadLength <= consumed,
                 $"payload [{result.PayloadOffset}..+{result.PayloadLength}] outside the {consumed} consumed bytes");
-            if (result.IsCopied)
+            if (result.IsPayloadCopied)
             {
                 Check.True(_destination is not null && result.Kind == DecodeResultKind.MessageData && !result.IsCompressed && result.PayloadOffset == 0,
                     $"a copied result that should not be: {result}");
             }
 
-            ReadOnlySpan<byte> payload = result.IsCopied ? _destination.AsSpan(0, result.PayloadLength) : result.GetPayload(window);
+            ReadOnlySpan<byte> payload = result.GetPayload(window, _destination);
             _start += consumed;
             switch (result.Kind)
             {
