@@ -72,6 +72,8 @@ internal sealed class ManagedLink : IDisposable
         return new ManagedLink(ours, WebSocket.CreateFromStream(wire, theirOptions), wire, pool);
     }
 
+    private static readonly TimeSpan DefaultCloseTimeout = new MessageConnectionOptions().CloseTimeout;
+
     internal static MessageConnectionOptions With(MessageConnectionOptions o, WebSocketRole role, TrackingArrayPool pool) => new()
     {
         Role = role,
@@ -82,7 +84,9 @@ internal sealed class ManagedLink : IDisposable
         ValidateUtf8 = o.ValidateUtf8,
         KeepAliveInterval = o.KeepAliveInterval,
         KeepAliveTimeout = o.KeepAliveTimeout,
-        CloseTimeout = o.CloseTimeout,
+        // The library's 5 s default, kept for a test that asks for it, would let a thread-pool stall on a loaded CI
+        // machine turn a clean close into an abort; tests of the timeout itself set their own.
+        CloseTimeout = o.CloseTimeout == DefaultCloseTimeout ? TimeSpan.FromSeconds(30) : o.CloseTimeout,
         MaxReceiveBufferSize = o.MaxReceiveBufferSize,
         UseZeroByteReads = o.UseZeroByteReads,
         OwnsTransport = o.OwnsTransport,
