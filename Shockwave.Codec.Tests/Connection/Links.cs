@@ -84,8 +84,8 @@ internal sealed class ManagedLink : IDisposable
         ValidateUtf8 = o.ValidateUtf8,
         KeepAliveInterval = o.KeepAliveInterval,
         KeepAliveTimeout = o.KeepAliveTimeout,
-        // The library's 5 s default, kept for a test that asks for it, would let a thread-pool stall on a loaded CI
-        // machine turn a clean close into an abort; tests of the timeout itself set their own.
+        // The library's 5 s default would let a thread-pool stall on a loaded CI machine turn a clean close into an
+        // abort, so it becomes 30 s here; it is recognised by its value, so a test of the timeout must set another.
         CloseTimeout = o.CloseTimeout == DefaultCloseTimeout ? TimeSpan.FromSeconds(30) : o.CloseTimeout,
         MaxReceiveBufferSize = o.MaxReceiveBufferSize,
         UseZeroByteReads = o.UseZeroByteReads,

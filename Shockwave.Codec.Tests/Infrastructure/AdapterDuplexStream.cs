@@ -116,7 +116,8 @@ internal sealed class AdapterDuplexStream : Stream
         // Set once the waiting read has registered with its token. Before that, a cancellation reaches only callbacks
         // registered earlier (ManagedWebSocket's abort, which disposes the stream), so the read would fail with
         // ObjectDisposedException instead of being cancelled: tests that cancel "while the read waits" must wait for
-        // this, not just for the waiter.
+        // this, not just for the waiter. After it, ours runs first: CancellationTokenSource runs callbacks newest
+        // first (the runtime's behaviour, not a documented promise).
         private bool _waiterArmed;
 
         public bool HasArmedWaiter
@@ -214,7 +215,11 @@ internal sealed class AdapterDuplexStream : Stream
                 {
                     lock (_gate)
                     {
-                        _waiterArmed = _waiter == waiter;
+                        // Only this read's own waiter, if no write or cancel has taken it meanwhile.
+                        if (_waiter == waiter)
+                        {
+                            _waiterArmed = true;
+                        }
                     }
 
                     await waiter.Task.ConfigureAwait(false);

@@ -3,8 +3,9 @@ using System.Net.WebSockets;
 namespace Shockwave.Codec;
 
 /// <summary>
-/// One outcome of <see cref="MessageDecoder.Decode"/>. Payloads are described by offset and length into the
-/// buffer the caller passed, so a result can be kept across an <see langword="await"/>.
+/// One outcome of <see cref="MessageDecoder.Decode"/> or <see cref="MessageDecoder.DecodeInto"/>. Payloads are
+/// described by offset and length into the buffer the caller passed, or into the destination when
+/// <see cref="IsPayloadCopied"/> is set, so a result can be kept across an <see langword="await"/>.
 /// </summary>
 public readonly struct DecodeResult
 {

@@ -28,7 +28,8 @@ namespace Shockwave.Codec;
 /// </code>
 /// <para>
 /// When the payload is headed for a buffer of the application's, <see cref="DecodeInto"/> unmasks a chunk that fits
-/// straight into it: <c>result.GetPayload(window, destination)</c> then finds the payload wherever it went.
+/// straight into it: <c>result.GetPayload(received, destination)</c>, with the same span of received bytes, then finds
+/// the payload wherever it went.
 /// </para>
 /// </remarks>
 public sealed class MessageDecoder
@@ -117,14 +118,18 @@ public sealed class MessageDecoder
     /// <summary>
     /// Decodes like <see cref="Decode"/>, and also takes a destination: a chunk of an uncompressed data message that
     /// fits whole in <paramref name="destination"/> is unmasked while it is copied there, one pass over the payload
-    /// instead of unmasking it in place and copying it out afterwards.
+    /// instead of unmasking it in place and copying it out afterwards. All or nothing: a chunk (every payload byte of
+    /// the frame that <paramref name="buffer"/> holds) longer than the destination is unmasked in place, whole.
     /// </summary>
     /// <param name="buffer">
-    /// Received bytes not yet consumed, as for <see cref="Decode"/>. A payload that is not copied is unmasked in place.
+    /// Received bytes not yet consumed, as for <see cref="Decode"/>. A payload that is not copied is unmasked in place;
+    /// a copied one is only read, so it stays masked there.
     /// </param>
     /// <param name="destination">
-    /// Where the next data chunk should go, usually the application's own buffer. Its contents beyond the copied
-    /// payload are left as they were; an empty destination makes this call the same as <see cref="Decode"/>.
+    /// Where the next data chunk should go, usually the application's own buffer; it must not overlap the unconsumed
+    /// bytes of <paramref name="buffer"/>. Bytes past the copied payload are left as they were; a chunk that fits but
+    /// turns out to be invalid UTF-8 has been written there before the call fails. An empty destination makes this
+    /// call the same as <see cref="Decode"/>.
     /// </param>
     /// <param name="bytesConsumed">How many bytes of <paramref name="buffer"/> were used; the caller drops them before the next call.</param>
     /// <returns>
