@@ -20,7 +20,7 @@ apt_install() {
     $SUDO apt-get update
     apt_updated=1
   fi
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"
 }
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
