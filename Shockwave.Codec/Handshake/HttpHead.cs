@@ -1,4 +1,5 @@
-using System.Text;
+using System.Buffers;
+using CommunityToolkit.HighPerformance.Buffers;
 
 namespace Shockwave.Codec;
 
@@ -27,78 +28,102 @@ internal sealed class HttpHead
     public static HandshakeError TryParse(ReadOnlySpan<byte> head, int maxHeaders, bool isResponse, out HttpHead? result)
     {
         result = null;
-        var lines = new List<string>();
-        int start = 0;
-        for (int i = 0; i < head.Length; i++)
+
+        // First pass: every line's bytes, and how many lines there are, before anything is made of them.
+        int lineCount = 0;
+        for (ReadOnlySpan<byte> rest = head; NextLine(ref rest, out ReadOnlySpan<byte> line) && !line.IsEmpty; lineCount++)
         {
-            if (head[i] != (byte)'\n')
-            {
-                continue;
-            }
-
-            int end = i > start && head[i - 1] == (byte)'\r' ? i - 1 : i;
-            ReadOnlySpan<byte> line = head.Slice(start, end - start);
-            start = i + 1;
-            if (line.IsEmpty)
-            {
-                break;
-            }
-
             // A bare CR inside a line, or any byte that is neither visible ASCII, space, tab nor obs-text, is refused.
             foreach (byte b in line)
             {
                 if (b is < 0x20 and not (byte)'\t' || b == 0x7F)
                 {
-                    return lines.Count == 0 ? HandshakeError.MalformedStartLine : HandshakeError.MalformedHeader;
+                    return lineCount == 0 ? HandshakeError.MalformedStartLine : HandshakeError.MalformedHeader;
                 }
             }
-
-            lines.Add(Latin1(line));
         }
 
-        if (lines.Count == 0)
+        if (lineCount == 0)
         {
             return HandshakeError.MalformedStartLine;
         }
 
-        if (lines.Count - 1 > maxHeaders)
+        if (lineCount - 1 > maxHeaders)
         {
             return HandshakeError.TooManyHeaders;
         }
 
-        string startLine = lines[0];
-        int firstSpace = startLine.IndexOf(' ');
-        int secondSpace = firstSpace < 0 ? -1 : startLine.IndexOf(' ', firstSpace + 1);
+        ReadOnlySpan<byte> remaining = head;
+        NextLine(ref remaining, out ReadOnlySpan<byte> startLine);
+        int firstSpace = startLine.IndexOf((byte)' ');
+        int secondSpace = firstSpace < 0 ? -1 : startLine.Slice(firstSpace + 1).IndexOf((byte)' ');
+        secondSpace = secondSpace < 0 ? -1 : firstSpace + 1 + secondSpace;
         if (firstSpace <= 0 || (secondSpace < 0 && !isResponse))
         {
             return HandshakeError.MalformedStartLine;
         }
 
-        string first = startLine.Substring(0, firstSpace);
-        string second = secondSpace < 0 ? startLine.Substring(firstSpace + 1) : startLine.Substring(firstSpace + 1, secondSpace - firstSpace - 1);
-        string third = secondSpace < 0 ? string.Empty : startLine.Substring(secondSpace + 1);
-        if (second.Length == 0 || (!isResponse && (third.Length == 0 || third.IndexOf(' ') >= 0 || !IsToken(first))))
+        ReadOnlySpan<byte> first = startLine.Slice(0, firstSpace);
+        ReadOnlySpan<byte> second = secondSpace < 0 ? startLine.Slice(firstSpace + 1) : startLine.Slice(firstSpace + 1, secondSpace - firstSpace - 1);
+        ReadOnlySpan<byte> third = secondSpace < 0 ? default : startLine.Slice(secondSpace + 1);
+        if (second.IsEmpty || (!isResponse && (third.IsEmpty || third.IndexOf((byte)' ') >= 0 || !IsToken(first))))
         {
             return HandshakeError.MalformedStartLine;
         }
 
-        var headers = new List<KeyValuePair<string, string>>(lines.Count - 1);
-        for (int i = 1; i < lines.Count; i++)
+        var headers = new List<KeyValuePair<string, string>>(lineCount - 1);
+        for (int i = 1; i < lineCount; i++)
         {
-            string line = lines[i];
+            NextLine(ref remaining, out ReadOnlySpan<byte> line);
 
             // RFC 9112 §5.1: no white space between name and colon; §5.2: obsolete line folding is refused.
-            int colon = line.IndexOf(':');
-            if (colon <= 0 || line[0] is ' ' or '\t' || !IsToken(line.Substring(0, colon)))
+            int colon = line.IndexOf((byte)':');
+            if (colon <= 0 || line[0] is (byte)' ' or (byte)'\t' || !IsToken(line.Slice(0, colon)))
             {
                 return HandshakeError.MalformedHeader;
             }
 
-            headers.Add(new KeyValuePair<string, string>(line.Substring(0, colon), line.Substring(colon + 1).Trim(' ', '\t')));
+            string name = Latin1(line.Slice(0, colon), pooled: true);
+
+            // A nonce (RFC 6455 §4.1 key, §4.2.2 accept) is new on every handshake: pooling it would only evict names.
+            bool unique = name.Equals("Sec-WebSocket-Key", StringComparison.OrdinalIgnoreCase) || name.Equals("Sec-WebSocket-Accept", StringComparison.OrdinalIgnoreCase);
+            headers.Add(new KeyValuePair<string, string>(name, Latin1(TrimWhiteSpace(line.Slice(colon + 1)), pooled: !unique)));
         }
 
-        result = new HttpHead(first, second, third, headers);
+        result = new HttpHead(Latin1(first, pooled: true), Latin1(second, pooled: true), Latin1(third, pooled: true), headers);
         return HandshakeError.None;
+    }
+
+    // The next line ending in LF (its CR, if any, dropped); false when no complete line is left.
+    private static bool NextLine(ref ReadOnlySpan<byte> rest, out ReadOnlySpan<byte> line)
+    {
+        int lf = rest.IndexOf((byte)'\n');
+        if (lf < 0)
+        {
+            line = default;
+            return false;
+        }
+
+        line = rest.Slice(0, lf > 0 && rest[lf - 1] == (byte)'\r' ? lf - 1 : lf);
+        rest = rest.Slice(lf + 1);
+        return true;
+    }
+
+    private static ReadOnlySpan<byte> TrimWhiteSpace(ReadOnlySpan<byte> value)
+    {
+        int start = 0;
+        int end = value.Length;
+        while (start < end && value[start] is (byte)' ' or (byte)'\t')
+        {
+            start++;
+        }
+
+        while (end > start && value[end - 1] is (byte)' ' or (byte)'\t')
+        {
+            end--;
+        }
+
+        return value.Slice(start, end - start);
     }
 
     public int Count(string name)
@@ -201,10 +226,7 @@ internal sealed class HttpHead
 
         foreach (char c in value)
         {
-            // RFC 9110 §5.6.2 tchar.
-            bool ok = c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')
-                or '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';
-            if (!ok)
+            if (!IsTokenChar(c))
             {
                 return false;
             }
@@ -213,15 +235,53 @@ internal sealed class HttpHead
         return true;
     }
 
-    private static string Latin1(ReadOnlySpan<byte> bytes)
+    private static bool IsToken(ReadOnlySpan<byte> value)
     {
-        // Header bytes above 0x7F are obs-text: kept one char per byte, never decoded as UTF-8.
-        var builder = new StringBuilder(bytes.Length);
-        foreach (byte b in bytes)
+        if (value.IsEmpty)
         {
-            builder.Append((char)b);
+            return false;
         }
 
-        return builder.ToString();
+        foreach (byte b in value)
+        {
+            if (!IsTokenChar((char)b))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // RFC 9110 §5.6.2 tchar.
+    private static bool IsTokenChar(char c) =>
+        c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')
+            or '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';
+
+    // Header bytes above 0x7F are obs-text: kept one char per byte, never decoded as UTF-8. Names and most values
+    // (Upgrade, Connection, Host, the method, the version, extension offers) repeat on every handshake a server
+    // reads, so they come from StringPool.Shared, a bounded process-wide cache, instead of a new string each time.
+    private static string Latin1(ReadOnlySpan<byte> bytes, bool pooled)
+    {
+        if (bytes.IsEmpty)
+        {
+            return string.Empty;
+        }
+
+        char[]? rented = null;
+        Span<char> chars = bytes.Length <= 256 ? stackalloc char[256] : (rented = ArrayPool<char>.Shared.Rent(bytes.Length));
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            chars[i] = (char)bytes[i];
+        }
+
+        ReadOnlySpan<char> text = chars.Slice(0, bytes.Length);
+        string result = pooled ? StringPool.Shared.GetOrAdd(text) : text.ToString();
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+
+        return result;
     }
 }
