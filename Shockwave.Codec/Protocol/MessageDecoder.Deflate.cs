@@ -32,7 +32,7 @@ public sealed partial class MessageDecoder
         Span<byte> source = buffer.Slice(start, available);
         if (_frameMasked && available > _processedAhead)
         {
-            _maskOffset = Masker.Apply(source.Slice(_processedAhead), _maskKey, _maskOffset);
+            _maskOffset = (byte)Masker.Apply(source.Slice(_processedAhead), _maskKey, _maskOffset);
         }
 
         _processedAhead = available;
@@ -42,7 +42,7 @@ public sealed partial class MessageDecoder
         if (available == 0 && !last && !inflation.Pending)
         {
             // Nothing to feed: the payload has not arrived yet, or an empty fragment (reported as any empty fragment is).
-            return _payloadRemaining > 0 ? default : new DecodeResult(DecodeResultKind.MessageData, _messageType, false, false, 0, 0);
+            return _payloadRemaining > 0 ? default : new DecodeResult(DecodeResultKind.MessageData, MessageType, false, false, 0, 0);
         }
 
         PerMessageDeflateDecompressor decompressor = inflation.Decompressor ??= new PerMessageDeflateDecompressor(inflation.Agreed, _role);
@@ -88,7 +88,7 @@ public sealed partial class MessageDecoder
             inflation.HeldByte = spare[0];
             inflation.Holding = true;
             inflation.HeldEnd = end;
-            return new DecodeResult(DecodeResultKind.MessageData, _messageType, false, false, 0, 0, copied: true);
+            return new DecodeResult(DecodeResultKind.MessageData, MessageType, false, false, 0, 0, copied: true);
         }
 
         if (end)
@@ -96,7 +96,7 @@ public sealed partial class MessageDecoder
             _inMessage = false;
         }
 
-        return new DecodeResult(DecodeResultKind.MessageData, _messageType, end, false, 0, written, copied: true);
+        return new DecodeResult(DecodeResultKind.MessageData, MessageType, end, false, 0, written, copied: true);
     }
 
     // The byte inflated while the destination was empty goes out first; the rest follows on the next calls.
@@ -104,7 +104,7 @@ public sealed partial class MessageDecoder
     {
         if (destination.IsEmpty)
         {
-            return new DecodeResult(DecodeResultKind.MessageData, _messageType, false, false, 0, 0, copied: true);
+            return new DecodeResult(DecodeResultKind.MessageData, MessageType, false, false, 0, 0, copied: true);
         }
 
         destination[0] = inflation.HeldByte;
@@ -115,7 +115,7 @@ public sealed partial class MessageDecoder
             _inMessage = false;
         }
 
-        return new DecodeResult(DecodeResultKind.MessageData, _messageType, end, false, 0, 1, copied: true);
+        return new DecodeResult(DecodeResultKind.MessageData, MessageType, end, false, 0, 1, copied: true);
     }
 
     private void ResetInflation()

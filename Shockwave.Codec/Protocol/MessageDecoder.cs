@@ -61,7 +61,7 @@ public sealed partial class MessageDecoder : IDisposable
 
     // The message being received (RFC 6455 §5.4: one data message at a time, control frames in between).
     private bool _inMessage;
-    private WebSocketMessageType _messageType;
+    private byte _messageTypeCode; // WebSocketMessageType in a byte: an idle connection pays for every field
     private bool _messageCompressed;
     private bool _checkUtf8;
     private long _messageLength;
@@ -73,7 +73,7 @@ public sealed partial class MessageDecoder : IDisposable
     private bool _frameFin;
     private bool _frameMasked;
     private uint _maskKey;
-    private int _maskOffset;
+    private byte _maskOffset; // 0-3
 
     // Payload bytes at the head of the next buffer that an earlier DecodeInto already unmasked and checked (UTF-8) but
     // did not deliver, its destination being full: the caller keeps unconsumed bytes, so they come back and are only
@@ -127,6 +127,8 @@ public sealed partial class MessageDecoder : IDisposable
 
     /// <summary>This endpoint's role.</summary>
     public WebSocketRole Role => _role;
+
+    private WebSocketMessageType MessageType => (WebSocketMessageType)_messageTypeCode;
 
     /// <summary>Whether a data message has started and not yet ended.</summary>
     public bool IsMessageInProgress => _inMessage;
@@ -337,11 +339,11 @@ public sealed partial class MessageDecoder : IDisposable
         if (first)
         {
             _inMessage = true;
-            _messageType = header.Opcode == Opcode.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary;
+            _messageTypeCode = (byte)(header.Opcode == Opcode.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary);
             _messageCompressed = header.Rsv1;
 
             // Compressed text is checked once inflated, and only when this decoder inflates it.
-            _checkUtf8 = _validateUtf8 && _messageType == WebSocketMessageType.Text && (!_messageCompressed || _inflation is not null);
+            _checkUtf8 = _validateUtf8 && header.Opcode == Opcode.Text && (!_messageCompressed || _inflation is not null);
             _messageLength = 0;
             _fragmentCount = 0;
             _utf8.Reset();
@@ -414,7 +416,7 @@ public sealed partial class MessageDecoder : IDisposable
             Span<byte> target = destination.Slice(0, available);
             if (_frameMasked)
             {
-                _maskOffset = Masker.Apply(chunk, target, _maskKey, _maskOffset);
+                _maskOffset = (byte)Masker.Apply(chunk, target, _maskKey, _maskOffset);
             }
             else
             {
@@ -435,7 +437,7 @@ public sealed partial class MessageDecoder : IDisposable
         Span<byte> fresh = chunk.Slice(_processedAhead);
         if (_frameMasked)
         {
-            _maskOffset = Masker.Apply(fresh, _maskKey, _maskOffset);
+            _maskOffset = (byte)Masker.Apply(fresh, _maskKey, _maskOffset);
         }
 
         // RFC 6455 §8.1: fail as soon as the text can no longer be valid, not at the end of the message.
@@ -469,7 +471,7 @@ public sealed partial class MessageDecoder : IDisposable
             _inMessage = false;
         }
 
-        return new DecodeResult(DecodeResultKind.MessageData, _messageType, endOfMessage, _messageCompressed, offset, count, copied: copied);
+        return new DecodeResult(DecodeResultKind.MessageData, MessageType, endOfMessage, _messageCompressed, offset, count, copied: copied);
     }
 
     private DecodeResult CompleteEmptyFrame(int offset)
