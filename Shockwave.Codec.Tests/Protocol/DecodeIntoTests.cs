@@ -5,7 +5,7 @@ namespace Shockwave.Codec.Tests.Protocol;
 
 /// <summary>
 /// <see cref="MessageDecoder.DecodeInto"/>: a data chunk that fits the destination is unmasked while copied there
-/// (one pass), anything else is unmasked in place exactly as <see cref="MessageDecoder.Decode"/> does.
+/// (one pass); a larger one is unmasked in place, whole, and delivered as far as it fits, the rest waiting unconsumed.
 /// </summary>
 public class DecodeIntoTests
 {
@@ -46,18 +46,33 @@ public class DecodeIntoTests
     }
 
     [Fact]
-    public void A_chunk_larger_than_the_destination_is_unmasked_in_place_as_decode_does()
+    public void A_chunk_larger_than_the_destination_delivers_what_fits_and_leaves_the_rest_unmasked_at_the_head()
     {
         byte[] payload = Payload(200, text: false);
         byte[] received = MessageDecoderTests.Raw(0x82, payload);
+        int headerLength = received.Length - payload.Length;
         byte[] destination = new byte[199];
+        MessageDecoder decoder = MessageDecoderTests.Server();
 
-        DecodeResult result = MessageDecoderTests.Server().DecodeInto(received, destination, out int consumed);
+        DecodeResult result = decoder.DecodeInto(received, destination, out int consumed);
 
-        Assert.False(result.IsPayloadCopied);
-        Assert.Equal(received.Length, consumed);
-        Assert.Equal(payload, result.GetPayload(received).ToArray());
-        Assert.All(destination, b => Assert.Equal(0, b));
+        Assert.True(result.IsPayloadCopied);
+        Assert.False(result.EndOfMessage);
+        Assert.Equal(199, result.PayloadLength);
+        Assert.Equal(headerLength + 199, consumed); // only what was delivered
+        Assert.Equal(payload.AsSpan(0, 199).ToArray(), destination);
+
+        // The whole chunk was unmasked in place by this call; the byte that did not fit waits at the head, unmasked.
+        Assert.Equal(payload[199], received[consumed]);
+        Assert.True(decoder.HasPendingPayload);
+        Assert.Equal(1, decoder.PayloadRemaining);
+
+        DecodeResult rest = decoder.DecodeInto(received.AsSpan(consumed), destination, out int restConsumed);
+        Assert.Equal(1, restConsumed);
+        Assert.Equal(1, rest.PayloadLength);
+        Assert.True(rest.EndOfMessage);
+        Assert.Equal(payload[199], destination[0]);
+        Assert.False(decoder.HasPendingPayload);
     }
 
     [Fact]
@@ -121,13 +136,25 @@ public class DecodeIntoTests
     }
 
     [Fact]
-    public void An_empty_destination_never_copies()
+    public void An_empty_destination_takes_nothing_and_reports_the_waiting_chunk()
     {
-        byte[] received = MessageDecoderTests.Raw(0x82, Payload(10, text: false));
-        DecodeResult result = MessageDecoderTests.Server().DecodeInto(received, default, out _);
+        byte[] payload = Payload(10, text: false);
+        byte[] received = MessageDecoderTests.Raw(0x82, payload);
+        MessageDecoder decoder = MessageDecoderTests.Server();
 
-        Assert.False(result.IsPayloadCopied);
-        Assert.Equal(10, result.PayloadLength);
+        DecodeResult result = decoder.DecodeInto(received, default, out int consumed);
+
+        Assert.Equal(DecodeResultKind.MessageData, result.Kind);
+        Assert.Equal(0, result.PayloadLength);
+        Assert.False(result.EndOfMessage);
+        Assert.Equal(received.Length - 10, consumed); // the header only
+        Assert.True(decoder.HasPendingPayload);
+
+        byte[] destination = new byte[16];
+        DecodeResult next = decoder.DecodeInto(received.AsSpan(consumed), destination, out int nextConsumed);
+        Assert.Equal(10, nextConsumed);
+        Assert.True(next.EndOfMessage);
+        Assert.Equal(payload, next.GetPayload(received.AsSpan(consumed), destination).ToArray());
     }
 
     [Fact]
@@ -148,10 +175,11 @@ public class DecodeIntoTests
     [Fact]
     public void GetPayload_with_a_destination_finds_a_payload_left_in_the_buffer_and_a_control_frames_payload()
     {
+        // Without PerMessageDeflate a compressed payload (RFC 7692 §6: RSV1) stays in the buffer for the caller to inflate.
         byte[] payload = Payload(30, text: false);
-        byte[] received = [.. MessageDecoderTests.Raw(0x82, payload), .. MessageDecoderTests.Raw(0x89, [1, 2, 3])];
+        byte[] received = [.. MessageDecoderTests.Raw(0xC2, payload), .. MessageDecoderTests.Raw(0x89, [1, 2, 3])];
         byte[] destination = new byte[8];
-        MessageDecoder decoder = MessageDecoderTests.Server();
+        MessageDecoder decoder = MessageDecoderTests.Server(rsv: ReservedBits.Rsv1);
 
         DecodeResult data = decoder.DecodeInto(received, destination, out int consumed);
         Assert.False(data.IsPayloadCopied);

@@ -103,7 +103,9 @@ internal sealed class DecoderDriver
                 : result.IsPayloadCopied ? _destination.AsSpan(0, result.PayloadLength)
                 : result.GetPayload(window);
             CopiedChunks += result.IsPayloadCopied ? 1 : 0;
-            if (result.PayloadOffset + result.PayloadLength > consumed && result.Kind != DecodeResultKind.Error)
+            // A payload left in the buffer lies within the consumed bytes; a copied one may be longer (unmasked by an
+            // earlier call, or inflated).
+            if (!result.IsPayloadCopied && result.PayloadOffset + result.PayloadLength > consumed && result.Kind != DecodeResultKind.Error)
             {
                 throw new InvalidOperationException("payload lies beyond the consumed bytes");
             }

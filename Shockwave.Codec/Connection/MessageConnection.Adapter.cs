@@ -14,7 +14,7 @@ public sealed partial class MessageConnection
     /// Whether the last <see cref="ReadMessageIntoAsync"/> stopped inside a data frame: part of its payload is still
     /// buffered or still to come. When <see langword="false"/> the next unit starts at a frame boundary.
     /// </summary>
-    internal bool IsInsideFrame => _pendingLength > 0 || _deflateState is { Inflating: true } or { Holding: true } || _decoder.PayloadRemaining > 0;
+    internal bool IsInsideFrame => _decoder.PayloadRemaining > 0 || _decoder.HasPendingPayload;
 
     /// <summary>
     /// Creates a connection for <see cref="ShockwaveWebSocket"/>: it reports the peer's close frame without answering

@@ -3,9 +3,8 @@ using System.Net.WebSockets;
 
 namespace Shockwave.Codec;
 
-// permessage-deflate (RFC 7692) on the connection: received compressed messages are inflated into the caller's
-// buffer, sent messages compressed into a rented frame buffer. The sans-I/O compressor and decompressor do the
-// DEFLATE work; this file decides when to use them, enforces the inflated-size limit and checks inflated text.
+// permessage-deflate (RFC 7692) on the connection: sent messages are compressed into a rented frame buffer by the
+// sans-I/O compressor; received ones are inflated by the decoder (MessageDecoderOptions.PerMessageDeflate).
 public sealed partial class MessageConnection
 {
     // Everything permessage-deflate needs lives in one object made only when the handshake agreed the extension: a
@@ -15,19 +14,9 @@ public sealed partial class MessageConnection
     private sealed class DeflateState(PerMessageDeflateOptions options)
     {
         public readonly PerMessageDeflateOptions Options = options;
-        public PerMessageDeflateDecompressor? Decompressor;
         public PerMessageDeflateCompressor? Compressor;
 
-        // Receive side. Inflating: the compressed chunk described by _pendingOffset/_pendingLength/_pendingEnd is being
-        // fed to the decompressor, which may still owe output for it even once _pendingLength is 0.
-        public bool Inflating;
-        public bool InflateOpen;
-        public bool Holding;
-        public bool HeldEnd;
-        public byte HeldByte;
-        public bool InflateCheckUtf8;
-        public long InflatedLength;
-        public Utf8Validator InflateUtf8;
+        // The receive side lives in the decoder (MessageDecoderOptions.PerMessageDeflate): it inflates into the caller's buffer.
 
         // Send side: whether the open (fragmented) message went out compressed, and whether a writer is inside the
         // compressor (so that a concurrent abort leaves disposing it to that writer).
@@ -96,132 +85,9 @@ public sealed partial class MessageConnection
     private static DeflateState? CreateDeflateState(PerMessageDeflateOptions? agreed, WebSocketRole role) =>
         agreed is null ? null : new DeflateState(agreed)
         {
-            // Both take this endpoint's role: the compressor's is the sender's, the decompressor's the receiver's.
+            // This endpoint's role is the sender's.
             Compressor = new PerMessageDeflateCompressor(agreed, role),
-            Decompressor = new PerMessageDeflateDecompressor(agreed, role),
         };
-
-    // Called from DecodeNext for a chunk of a message whose first frame had RSV1 (RFC 7692 §6.2).
-    private Step BeginInflate(int payloadOffset, in DecodeResult decoded, Span<byte> destination, out MessageReadResult result)
-    {
-        if (!_deflateState!.InflateOpen)
-        {
-            _deflateState!.InflateOpen = true;
-            _deflateState!.InflatedLength = 0;
-            _deflateState!.InflateUtf8.Reset();
-            _deflateState!.InflateCheckUtf8 = _options.ValidateUtf8 && decoded.MessageType == WebSocketMessageType.Text;
-        }
-
-        _pendingOffset = payloadOffset;
-        _pendingLength = decoded.PayloadLength;
-        _pendingEnd = decoded.EndOfMessage;
-        PendingType = decoded.MessageType;
-        _deflateState!.Inflating = true;
-        return Inflate(destination, out result);
-    }
-
-    // Feeds the pending compressed bytes to the decompressor and hands out what it writes. Returns Delivered,
-    // Fault (the failure in _controlResult) or Continue: the chunk is used up without output yet, so decoding goes on.
-    private Step Inflate(Span<byte> destination, out MessageReadResult result)
-    {
-        result = default;
-        if (_deflateState!.Holding)
-        {
-            return DeliverHeld(destination, out result);
-        }
-
-        PerMessageDeflateDecompressor? decompressor = _deflateState!.Decompressor;
-        if (decompressor is null)
-        {
-            throw ThrowHelper.CreateWebSocketInvalidState(State);
-        }
-
-        // The size limit counts inflated bytes (a compression bomb is a few KiB on the wire): never let the decompressor
-        // write past it. At the limit, one spare byte tells whether the message would go on. An empty destination (a
-        // caller waiting for data, or one whose buffer filled exactly at a message's end) also gets the spare byte, so
-        // the decompressor is never asked to write into nothing and the end of the message is still found; a byte
-        // written there is held for the next read.
-        long room = _options.MaxMessageSize - _deflateState!.InflatedLength;
-        Span<byte> spare = stackalloc byte[1];
-        bool probing = room == 0 || destination.IsEmpty;
-        Span<byte> target = probing ? spare : destination.Length <= room ? destination : destination.Slice(0, (int)room);
-
-        ReadOnlySpan<byte> source = _pendingLength == 0 ? default : _receiveBuffer.AsSpan(_pendingOffset, _pendingLength);
-        OperationStatus status = decompressor.Decompress(source, target, _pendingEnd, out int consumed, out int written);
-        _pendingOffset += consumed;
-        _pendingLength -= consumed;
-        if (status == OperationStatus.InvalidData)
-        {
-            // RFC 7692 §8 leaves the code open; corrupt compressed data is invalid payload data, 1007 (RFC 6455 §7.4.1).
-            _controlResult = InflateFailure(DecodeError.InvalidCompressedData, WebSocketCloseStatus.InvalidPayloadData);
-            return Step.Fault;
-        }
-
-        if (room == 0 && (written > 0 || status != OperationStatus.Done))
-        {
-            _controlResult = InflateFailure(DecodeError.MessageTooBig, WebSocketCloseStatus.MessageTooBig);
-            return Step.Fault;
-        }
-
-        bool done = status == OperationStatus.Done;
-        bool end = done && _pendingEnd;
-        _deflateState!.InflatedLength += written;
-
-        // RFC 6455 §8.1 on the inflated text (the decoder skips compressed payloads): fail at the first impossible byte.
-        if (_deflateState!.InflateCheckUtf8 && _deflateState!.InflateUtf8.Validate(target.Slice(0, written), end) == OperationStatus.InvalidData)
-        {
-            _controlResult = InflateFailure(DecodeError.InvalidUtf8, WebSocketCloseStatus.InvalidPayloadData);
-            return Step.Fault;
-        }
-
-        _deflateState!.Inflating = !done;
-        if (probing && written > 0)
-        {
-            // Only an empty destination gets here with output (at the limit any output failed above).
-            _deflateState!.HeldByte = spare[0];
-            _deflateState!.Holding = true;
-            _deflateState!.HeldEnd = end;
-            result = new MessageReadResult(0, PendingType, false);
-            return Step.Delivered;
-        }
-
-        if (end)
-        {
-            _deflateState!.InflateOpen = false;
-        }
-
-        if (written == 0 && !end && done && !destination.IsEmpty)
-        {
-            return Step.Continue;
-        }
-
-        result = new MessageReadResult(written, PendingType, end);
-        return Step.Delivered;
-    }
-
-    // The byte inflated while the caller's buffer was empty goes out first; the rest follows on the next reads.
-    private Step DeliverHeld(Span<byte> destination, out MessageReadResult result)
-    {
-        if (destination.IsEmpty)
-        {
-            result = new MessageReadResult(0, PendingType, false);
-            return Step.Delivered;
-        }
-
-        destination[0] = _deflateState!.HeldByte;
-        _deflateState!.Holding = false;
-        bool end = _deflateState!.HeldEnd && !_deflateState!.Inflating;
-        if (end)
-        {
-            _deflateState!.InflateOpen = false;
-        }
-
-        result = new MessageReadResult(1, PendingType, end);
-        return Step.Delivered;
-    }
-
-    private static DecodeResult InflateFailure(DecodeError error, WebSocketCloseStatus status) =>
-        new(DecodeResultKind.Error, default, false, false, 0, 0, status, error);
 
     // The hook of every data write: compresses the fragment into a rented buffer that holds the whole frame. Returns
     // false when the message goes out uncompressed (too small, or not smaller compressed), the caller then sends it
@@ -374,11 +240,6 @@ public sealed partial class MessageConnection
         }
     }
 
-    private void ReleaseDecompressor()
-    {
-        if (_deflateState is { } deflate)
-        {
-            Interlocked.Exchange(ref deflate.Decompressor, null)?.Dispose();
-        }
-    }
+    // The decoder owns the decompressor: disposing it releases the zlib state (twice is harmless).
+    private void ReleaseDecompressor() => _decoder.Dispose();
 }

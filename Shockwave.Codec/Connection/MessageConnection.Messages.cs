@@ -126,7 +126,7 @@ public sealed partial class MessageConnection
 
     // The first frame's payload (what is decoded and what is still to come) sizes the first rent.
     private int FirstAssemblySize() =>
-        BufferSizeClass.For(Math.Min(Math.Min((long)_pendingLength + _decoder.PayloadRemaining, _options.MaxMessageSize), int.MaxValue - 4096));
+        BufferSizeClass.For(Math.Min(Math.Min(_decoder.PayloadRemaining, _options.MaxMessageSize), int.MaxValue - 4096));
 
     private byte[] Grow(byte[] assembly, int length)
     {

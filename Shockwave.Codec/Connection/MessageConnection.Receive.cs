@@ -14,29 +14,18 @@ public sealed partial class MessageConnection
     private byte _smallReads; // saturates at 255: only "16 or more" matters, and a byte keeps idle connections small
     private bool _growNext;
 
-    // A decoded payload chunk not yet copied out, because the caller's buffer was smaller.
-    private int _pendingOffset;
-    private int _pendingLength;
-    private bool _pendingEnd;
-    private byte _pendingTypeCode; // WebSocketMessageType in a byte (DESIGN §6 counts an idle connection's bytes)
-
     // The last control frame or the decoder's failure, kept in a field so the read state machine does not hoist a
-    // DecodeResult. A control frame's payload lies in the receive buffer at ControlOffset, which shares its field
-    // with _pendingOffset: a frame is only decoded once the pending chunk is gone.
+    // DecodeResult. A control frame's payload lies in the receive buffer at ControlOffset. (Payload the caller's buffer
+    // could not take stays unconsumed in the receive buffer: the decoder remembers it, the connection keeps no cursor.)
     private DecodeResult _controlResult;
-
-    private int ControlOffset
-    {
-        get => _pendingOffset;
-        set => _pendingOffset = value;
-    }
+    private int _controlOffset;
 
     private int _readInProgress;
 
-    private WebSocketMessageType PendingType
+    private int ControlOffset
     {
-        get => (WebSocketMessageType)_pendingTypeCode;
-        set => _pendingTypeCode = (byte)value;
+        get => _controlOffset;
+        set => _controlOffset = value;
     }
 
     /// <summary>The length of the receive buffer now held (0 while none is), for tests of the size classes.</summary>
@@ -49,7 +38,6 @@ public sealed partial class MessageConnection
         Ping,
         Close,
         Fault,
-        Continue,
     }
 
     /// <summary>
@@ -184,22 +172,10 @@ public sealed partial class MessageConnection
         }
     }
 
+    // Moves bytes between the receive buffer and the decoder, which unmasks, inflates and checks them straight into the
+    // caller's buffer and consumes only what it delivered.
     private Step DecodeNext(Span<byte> destination, out MessageReadResult result)
     {
-        if (_deflateState is { Inflating: true } or { Holding: true })
-        {
-            Step inflated = Inflate(destination, out result);
-            if (inflated != Step.Continue)
-            {
-                return inflated;
-            }
-        }
-        else if (_pendingLength > 0)
-        {
-            result = DeliverPending(destination);
-            return Step.Delivered;
-        }
-
         while (true)
         {
             Span<byte> window = _receiveBuffer is null ? default : _receiveBuffer.AsSpan(_receiveStart, _receiveEnd - _receiveStart);
@@ -212,34 +188,15 @@ public sealed partial class MessageConnection
                     result = default;
                     return Step.NeedRead;
                 case DecodeResultKind.MessageData:
-                    if (decoded.IsPayloadCopied)
-                    {
-                        // Unmasked straight into the caller's buffer: nothing is left pending.
-                        result = new MessageReadResult(decoded.PayloadLength, decoded.MessageType, decoded.EndOfMessage);
-                        return Step.Delivered;
-                    }
-
-                    if (decoded.PayloadLength == 0 && !decoded.EndOfMessage)
+                    // An empty chunk (an empty fragment, compressed bytes that inflated to nothing yet) is no news, unless
+                    // the caller's buffer is empty and payload waits for room: then the read returns 0, taking nothing.
+                    if (decoded.PayloadLength == 0 && !decoded.EndOfMessage && !(destination.IsEmpty && _decoder.HasPendingPayload))
                     {
                         continue;
                     }
 
-                    if (decoded.IsCompressed)
-                    {
-                        Step inflated = BeginInflate(origin + decoded.PayloadOffset, decoded, destination, out result);
-                        if (inflated == Step.Continue)
-                        {
-                            continue;
-                        }
-
-                        return inflated;
-                    }
-
-                    _pendingOffset = origin + decoded.PayloadOffset;
-                    _pendingLength = decoded.PayloadLength;
-                    _pendingEnd = decoded.EndOfMessage;
-                    PendingType = decoded.MessageType;
-                    result = DeliverPending(destination);
+                    // With a destination every data chunk is delivered into it (PerMessageDeflate is set when agreed).
+                    result = new MessageReadResult(decoded.PayloadLength, decoded.MessageType, decoded.EndOfMessage);
                     return Step.Delivered;
                 case DecodeResultKind.Pong:
                     continue;
@@ -255,15 +212,6 @@ public sealed partial class MessageConnection
                     return Step.Fault;
             }
         }
-    }
-
-    private MessageReadResult DeliverPending(Span<byte> destination)
-    {
-        int count = Math.Min(_pendingLength, destination.Length);
-        _receiveBuffer.AsSpan(_pendingOffset, count).CopyTo(destination);
-        _pendingOffset += count;
-        _pendingLength -= count;
-        return new MessageReadResult(count, PendingType, _pendingEnd && _pendingLength == 0);
     }
 
     private bool TryGetDirectReadLength(int destinationLength, out int length)

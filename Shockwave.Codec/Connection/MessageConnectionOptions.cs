@@ -120,7 +120,7 @@ public sealed class MessageConnectionOptions
         MaxFragments = MaxFragments,
         ValidateUtf8 = ValidateUtf8,
 
-        // RFC 7692 §6: once permessage-deflate is agreed, RSV1 marks a compressed message.
-        AllowedReservedBits = PerMessageDeflate is null ? ReservedBits.None : ReservedBits.Rsv1,
+        // RFC 7692 §6: once permessage-deflate is agreed, RSV1 marks a compressed message, which the decoder inflates.
+        PerMessageDeflate = PerMessageDeflate,
     };
 }

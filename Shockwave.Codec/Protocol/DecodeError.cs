@@ -21,10 +21,13 @@ public enum DecodeError : byte
     /// <summary>RSV1, the per-message compressed bit, was set on a continuation frame (RFC 7692 §6.1; 1002).</summary>
     CompressedContinuation,
 
-    /// <summary>A text message is not valid UTF-8 (RFC 6455 §8.1; 1007). Reported at the first impossible byte.</summary>
+    /// <summary>A text message is not valid UTF-8 (RFC 6455 §8.1; 1007), inflated text included. Reported at the first impossible byte.</summary>
     InvalidUtf8,
 
-    /// <summary>The message is larger than the maximum message size (1009). Reported from the header, before its payload is read.</summary>
+    /// <summary>
+    /// The message is larger than the maximum message size (1009). Reported from the header, before its payload is read;
+    /// for a message the decoder inflates, also as soon as it inflates to one byte more than the limit.
+    /// </summary>
     MessageTooBig,
 
     /// <summary>The message has more frames than the maximum fragment count (1008).</summary>
@@ -37,8 +40,9 @@ public enum DecodeError : byte
     DataAfterClose,
 
     /// <summary>
-    /// A compressed message's payload is not a valid DEFLATE stream (RFC 7692 §7.2.2; 1007). Reported by the
-    /// connection that inflates it, not by <see cref="MessageDecoder"/>, which never looks inside payloads.
+    /// A compressed message's payload is not a valid DEFLATE stream (RFC 7692 §7.2.2; 1007). Reported by a
+    /// <see cref="MessageDecoder"/> with <see cref="MessageDecoderOptions.PerMessageDeflate"/> set, which inflates it;
+    /// without it the decoder never looks inside payloads.
     /// </summary>
     InvalidCompressedData,
 }

@@ -5,7 +5,8 @@ namespace Shockwave.Codec;
 /// <summary>
 /// One outcome of <see cref="MessageDecoder.Decode"/> or <see cref="MessageDecoder.DecodeInto"/>. Payloads are
 /// described by offset and length into the buffer the caller passed, or into the destination when
-/// <see cref="IsPayloadCopied"/> is set, so a result can be kept across an <see langword="await"/>.
+/// <see cref="IsPayloadCopied"/> is set (always, for message data from <see cref="MessageDecoder.DecodeInto"/>, inflated
+/// data included), so a result can be kept across an <see langword="await"/>.
 /// </summary>
 public readonly struct DecodeResult
 {
@@ -52,14 +53,17 @@ public readonly struct DecodeResult
     public bool EndOfMessage => (_flags & EndOfMessageFlag) != 0;
 
     /// <summary>
-    /// Whether the message's first frame had RSV1 set, the per-message compressed bit (RFC 7692 §6): the payload is
-    /// compressed and its UTF-8 was not checked here, since only the inflated bytes are text.
+    /// Whether this chunk is compressed payload handed out as it came: the message's first frame had RSV1 set, the
+    /// per-message compressed bit (RFC 7692 §6), and the decoder has no <see cref="MessageDecoderOptions.PerMessageDeflate"/>,
+    /// so the caller inflates it; its UTF-8 was not checked, since only the inflated bytes are text. A decoder with
+    /// <see cref="MessageDecoderOptions.PerMessageDeflate"/> hands out inflated chunks, for which this is false.
     /// </summary>
     public bool IsCompressed => (_flags & CompressedFlag) != 0;
 
     /// <summary>
-    /// Whether <see cref="MessageDecoder.DecodeInto"/> unmasked this chunk's payload into its destination (at the
-    /// start) instead of leaving it in the buffer.
+    /// Whether <see cref="MessageDecoder.DecodeInto"/> delivered this chunk's payload into its destination (at the
+    /// start), unmasked or inflated, instead of leaving it in the buffer. <see cref="PayloadLength"/> may then exceed the
+    /// bytes consumed: an inflated chunk, or bytes an earlier call unmasked.
     /// </summary>
     public bool IsPayloadCopied => (_flags & CopiedFlag) != 0;
 

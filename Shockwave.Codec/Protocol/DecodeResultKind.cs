@@ -6,7 +6,10 @@ public enum DecodeResultKind : byte
     /// <summary>The buffer holds no complete unit to report; read more bytes and call again (after discarding the consumed ones).</summary>
     NeedMoreData = 0,
 
-    /// <summary>A chunk of a text or binary message's payload, unmasked in place; <see cref="DecodeResult.EndOfMessage"/> marks the last one.</summary>
+    /// <summary>
+    /// A chunk of a text or binary message's payload, unmasked (in place, or into the destination of
+    /// <see cref="MessageDecoder.DecodeInto"/>, inflated when compressed); <see cref="DecodeResult.EndOfMessage"/> marks the last one.
+    /// </summary>
     MessageData,
 
     /// <summary>A ping: the endpoint is obliged to send a pong with the same payload (RFC 6455 §5.5.2) as soon as it can.</summary>

@@ -28,10 +28,20 @@ public sealed class MessageDecoderOptions
     public bool ValidateUtf8 { get; init; } = true;
 
     /// <summary>
-    /// Reserved bits a negotiated extension defines on a message's first frame; <see cref="ReservedBits.Rsv1"/> once
-    /// permessage-deflate is agreed (RFC 7692 §6). The decoder then reports such messages as compressed.
+    /// Reserved bits a negotiated extension defines on a message's first frame. <see cref="ReservedBits.Rsv1"/> without
+    /// <see cref="PerMessageDeflate"/> makes the decoder report RSV1 messages as compressed
+    /// (<see cref="DecodeResult.IsCompressed"/>) and hand out their payload as it came, for the caller to inflate.
     /// </summary>
     public ReservedBits AllowedReservedBits { get; init; } = ReservedBits.None;
+
+    /// <summary>
+    /// The permessage-deflate parameters the handshake agreed (RFC 7692; <see cref="PerMessageDeflateNegotiator"/>), or
+    /// <see langword="null"/> (the default) when the extension is off. When set, RSV1 is allowed on a message's first
+    /// frame (RFC 7692 §6) without <see cref="AllowedReservedBits"/>, and the decoder inflates compressed messages itself
+    /// into the destination of <see cref="MessageDecoder.DecodeInto"/>, with <see cref="MaxMessageSize"/> counting
+    /// inflated bytes; dispose the decoder to release its decompressor.
+    /// </summary>
+    public PerMessageDeflateOptions? PerMessageDeflate { get; init; }
 
     internal void Validate()
     {

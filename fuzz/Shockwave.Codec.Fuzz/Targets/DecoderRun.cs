@@ -92,12 +92,17 @@ internal sealed class DecoderRun
                 return;
             }
 
-            Check.True(result.PayloadOffset >= 0 && result.PayloadLength >= 0 && result.PayloadOffset + result.PayloadLength <= consumed,
-                $"payload [{result.PayloadOffset}..+{result.PayloadLength}] outside the {consumed} consumed bytes");
             if (result.IsPayloadCopied)
             {
+                // Copied payload may be longer than what this call consumed: bytes an earlier call unmasked, or inflated ones.
                 Check.True(_destination is not null && result.Kind == DecodeResultKind.MessageData && !result.IsCompressed && result.PayloadOffset == 0,
                     $"a copied result that should not be: {result}");
+                Check.True(result.PayloadLength <= _destination!.Length, $"a copied payload of {result.PayloadLength} bytes in a {_destination.Length}-byte destination");
+            }
+            else
+            {
+                Check.True(result.PayloadOffset >= 0 && result.PayloadLength >= 0 && result.PayloadOffset + result.PayloadLength <= consumed,
+                    $"payload [{result.PayloadOffset}..+{result.PayloadLength}] outside the {consumed} consumed bytes");
             }
 
             ReadOnlySpan<byte> payload = result.GetPayload(window, _destination);
