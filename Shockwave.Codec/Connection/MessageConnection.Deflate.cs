@@ -4,8 +4,9 @@ using System.Net.WebSockets;
 namespace Shockwave.Codec;
 
 // permessage-deflate (RFC 7692) on the connection: received compressed messages are inflated into the caller's
-// buffer, sent messages compressed into a rented frame buffer. The sans-I/O compressor and decompressor do the
-// DEFLATE work; this file decides when to use them, enforces the inflated-size limit and checks inflated text.
+// buffer; sent messages are compressed by the MessageEncoder (Send.cs only rents the frame buffer). The sans-I/O
+// decompressor does the DEFLATE work; this file decides when to use it, enforces the inflated-size limit and checks
+// inflated text.
 public sealed partial class MessageConnection
 {
     // Everything permessage-deflate needs lives in one object made only when the handshake agreed the extension: a
@@ -16,7 +17,6 @@ public sealed partial class MessageConnection
     {
         public readonly PerMessageDeflateOptions Options = options;
         public PerMessageDeflateDecompressor? Decompressor;
-        public PerMessageDeflateCompressor? Compressor;
 
         // Receive side. Inflating: the compressed chunk described by _pendingOffset/_pendingLength/_pendingEnd is being
         // fed to the decompressor, which may still owe output for it even once _pendingLength is 0.
@@ -28,11 +28,6 @@ public sealed partial class MessageConnection
         public bool InflateCheckUtf8;
         public long InflatedLength;
         public Utf8Validator InflateUtf8;
-
-        // Send side: whether the open (fragmented) message went out compressed, and whether a writer is inside the
-        // compressor (so that a concurrent abort leaves disposing it to that writer).
-        public bool SendCompressed;
-        public int Compressing;
     }
 
     /// <summary>
@@ -66,7 +61,6 @@ public sealed partial class MessageConnection
             return;
         }
 
-        ReadOnlyMemory<byte> frame = CanSendCompressed(message) ? message.CompressedFrame : message.Frame;
         await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -76,6 +70,8 @@ public sealed partial class MessageConnection
                 ThrowHelper.ThrowInvalidOperation("A fragmented message is in progress; finish it with WriteFragmentAsync(endOfMessage: true) first.");
             }
 
+            // The encoder knows whether this connection's agreement lets the compressed frame through (RFC 7692 §7.1.1.1).
+            ReadOnlyMemory<byte> frame = _encoder.SelectFrame(message);
             await WriteTransportAsync(frame, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -84,20 +80,10 @@ public sealed partial class MessageConnection
         }
     }
 
-    // The prepared compressed frame references nothing before itself, so a peer whose decompressor keeps no window
-    // across messages (server_no_context_takeover) and whose window is at least as large can inflate it; with context
-    // takeover our own compressor's window would no longer match the peer's after it.
-    private bool CanSendCompressed(PreparedMessage message) =>
-        _deflateState is { Options: { ServerContextTakeover: false } agreed } deflate
-        && message.CompressedWindowBits is int bits
-        && agreed.ServerMaxWindowBits >= bits
-        && Volatile.Read(ref deflate.Compressor) is not null;
-
     private static DeflateState? CreateDeflateState(PerMessageDeflateOptions? agreed, WebSocketRole role) =>
         agreed is null ? null : new DeflateState(agreed)
         {
-            // Both take this endpoint's role: the compressor's is the sender's, the decompressor's the receiver's.
-            Compressor = new PerMessageDeflateCompressor(agreed, role),
+            // The decompressor takes this endpoint's role, the receiver's; the encoder owns the compressor.
             Decompressor = new PerMessageDeflateDecompressor(agreed, role),
         };
 
@@ -223,119 +209,6 @@ public sealed partial class MessageConnection
     private static DecodeResult InflateFailure(DecodeError error, WebSocketCloseStatus status) =>
         new(DecodeResultKind.Error, default, false, false, 0, 0, status, error);
 
-    // The hook of every data write: compresses the fragment into a rented buffer that holds the whole frame. Returns
-    // false when the message goes out uncompressed (too small, or not smaller compressed), the caller then sends it
-    // as usual. Called under the write lock.
-    private bool TryWriteDeflatedFrame(WebSocketMessageType messageType, ReadOnlySpan<byte> payload, bool endOfMessage, out byte[]? frame, out int start, out int length)
-    {
-        frame = null;
-        start = length = 0;
-        if (_deflateState is null)
-        {
-            return false;
-        }
-
-        bool first = !_encoder.IsMessageInProgress;
-        if (first)
-        {
-            // A whole message below the threshold is not worth the compressor's time. A fragmented message is decided
-            // by its first fragment alone, as the total is unknown and RSV1 goes on the first frame only (RFC 7692 §6.1).
-            _deflateState!.SendCompressed = !endOfMessage || _deflateState!.Options.ShouldCompress(payload.Length);
-        }
-
-        if (!_deflateState!.SendCompressed)
-        {
-            return false;
-        }
-
-        bool mask = _options.Role == WebSocketRole.Client;
-        byte[] rented = Pool.Rent(BufferSizeClass.For(FrameHeader.MaxHeaderLength + (long)PerMessageDeflateCompressor.GetMaxCompressedLength(payload.Length)));
-        try
-        {
-            int compressedLength = Compress(payload, rented.AsSpan(FrameHeader.MaxHeaderLength), endOfMessage);
-            if (first && endOfMessage && _deflateState!.Options.SkipCompressionWhenLarger && compressedLength >= payload.Length)
-            {
-                // Sent as it is after all; the compressor's window now holds bytes the peer's will never see, so it
-                // must forget them (RFC 7692 §7.2.1 lets any message go uncompressed).
-                _deflateState!.Compressor!.Reset();
-                _deflateState!.SendCompressed = false;
-                Pool.Return(rented);
-                return false;
-            }
-
-            // The header goes just in front of the compressed payload, so the frame is one contiguous write.
-            int headerLength = FrameHeader.GetHeaderLength(compressedLength, mask);
-            start = FrameHeader.MaxHeaderLength - headerLength;
-            _encoder.WriteDataHeader(messageType, compressedLength, endOfMessage, compressed: first, rented.AsSpan(start, headerLength), out _, out uint maskKey);
-            if (mask)
-            {
-                Masker.Apply(rented.AsSpan(FrameHeader.MaxHeaderLength, compressedLength), maskKey, 0);
-            }
-
-            if (endOfMessage)
-            {
-                _deflateState!.SendCompressed = false;
-            }
-
-            frame = rented;
-            length = headerLength + compressedLength;
-            return true;
-        }
-        catch
-        {
-            // A misused fragment (another message type) is refused after its bytes went into the compressor's window:
-            // forget them, or later messages would refer to bytes the peer never saw.
-            ForgetCompressedBytes();
-            Pool.Return(rented);
-            throw;
-        }
-    }
-
-    private void ForgetCompressedBytes()
-    {
-        try
-        {
-            if (State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                Volatile.Read(ref _deflateState!.Compressor)?.Reset();
-            }
-        }
-        catch (ObjectDisposedException)
-        {
-            // An abort disposed it meanwhile; nothing is left to forget.
-        }
-    }
-
-    private int Compress(ReadOnlySpan<byte> payload, Span<byte> destination, bool endOfMessage)
-    {
-        // A concurrent abort must not dispose the compressor under our feet: whoever leaves it last disposes it.
-        Interlocked.Exchange(ref _deflateState!.Compressing, 1);
-        try
-        {
-            PerMessageDeflateCompressor? compressor = Volatile.Read(ref _deflateState!.Compressor);
-            if (compressor is null || State is WebSocketState.Closed or WebSocketState.Aborted)
-            {
-                throw ThrowHelper.CreateWebSocketInvalidState(State);
-            }
-
-            OperationStatus status = compressor.Compress(payload, destination, endOfMessage, out int consumed, out int written);
-            if (status != OperationStatus.Done || consumed != payload.Length)
-            {
-                ThrowHelper.ThrowInvalidOperation("The compressor did not take the whole fragment.");
-            }
-
-            return written;
-        }
-        finally
-        {
-            Volatile.Write(ref _deflateState!.Compressing, 0);
-            if (State is WebSocketState.Closed or WebSocketState.Aborted)
-            {
-                Interlocked.Exchange(ref _deflateState!.Compressor, null)?.Dispose();
-            }
-        }
-    }
-
 #if NET6_0_OR_GREATER
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
 #endif
@@ -355,10 +228,11 @@ public sealed partial class MessageConnection
         }
     }
 
-    // On shutdown: the reader and a writer inside the compressor dispose what they hold on their way out.
+    // On shutdown: the reader and a writer inside the encoder's compressor dispose what they hold on their way out.
     private void ReleaseDeflate(bool readerActive)
     {
-        if (_deflateState is not { } deflate)
+        _encoder.Dispose();
+        if (_deflateState is null)
         {
             return;
         }
@@ -366,11 +240,6 @@ public sealed partial class MessageConnection
         if (!readerActive)
         {
             ReleaseDecompressor();
-        }
-
-        if (Volatile.Read(ref deflate.Compressing) == 0)
-        {
-            Interlocked.Exchange(ref deflate.Compressor, null)?.Dispose();
         }
     }
 
