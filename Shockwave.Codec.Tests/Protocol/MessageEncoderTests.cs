@@ -76,7 +76,8 @@ public class MessageEncoderTests
         Assert.Equal(OperationStatus.DestinationTooSmall, encoder.WriteText("abcd".AsSpan(), small, out n));
         Assert.Equal(OperationStatus.DestinationTooSmall, encoder.WriteClose(WebSocketCloseStatus.NormalClosure, "abcd", small, out n));
         Assert.False(encoder.IsCloseSent);
-        Assert.Equal(OperationStatus.DestinationTooSmall, encoder.WriteFragmentHeader(WebSocketMessageType.Binary, 1000, false, small.AsSpan(0, 3), out n, out _));
+        Assert.Equal(OperationStatus.DestinationTooSmall, encoder.WriteFragmentHeader(WebSocketMessageType.Binary, 1000, false, small.AsSpan(0, 3), out n));
+        Assert.Equal(0, encoder.PayloadRemaining);
         Assert.False(encoder.IsMessageInProgress);
     }
 
@@ -110,12 +111,20 @@ public class MessageEncoderTests
         {
             var encoder = new MessageEncoder(role);
             byte[] header = new byte[14];
-            Assert.Equal(OperationStatus.Done, encoder.WriteFragmentHeader(WebSocketMessageType.Binary, payload.Length, true, header, out int n, out uint key));
-            byte[] body = payload.ToArray();
+            Assert.Equal(OperationStatus.Done, encoder.WriteFragmentHeader(WebSocketMessageType.Binary, payload.Length, true, header, out int n));
+            Assert.Equal(payload.Length, encoder.PayloadRemaining);
+            byte[] body = new byte[payload.Length];
             if (role == WebSocketRole.Client)
             {
-                Masker.Apply(body, key, 0);
+                encoder.MaskPayload(payload, body);
             }
+            else
+            {
+                payload.CopyTo(body, 0);
+                encoder.AdvancePayload(payload.Length);
+            }
+
+            Assert.Equal(0, encoder.PayloadRemaining);
 
             var driver = new DecoderDriver(DecoderFor(encoder)).Feed(header.AsSpan(0, n)).Feed(body);
             Assert.Equal(payload, Assert.Single(driver.Events).Payload);

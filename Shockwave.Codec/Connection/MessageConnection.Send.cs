@@ -6,7 +6,8 @@ namespace Shockwave.Codec;
 public sealed partial class MessageConnection
 {
     // Frames up to this size are copied whole into one rented buffer and sent with one write; larger server frames
-    // go out as a header write plus the caller's own memory (no copy), larger client frames in masked chunks.
+    // go out as a header write plus the caller's own memory (no copy), larger client frames in chunks the encoder
+    // masks. A compressed frame is always made whole: the encoder compresses it straight into the rented buffer.
     private const int CopyThreshold = 16 * 1024;
     private const int MaskChunkSize = 64 * 1024;
 
@@ -41,7 +42,7 @@ public sealed partial class MessageConnection
 #endif
     public async ValueTask WriteTextAsync(ReadOnlyMemory<char> text, CancellationToken cancellationToken = default)
     {
-        if (_deflateState is not null)
+        if (_encoder.PerMessageDeflate is not null)
         {
             await WriteDeflatedTextAsync(text, cancellationToken).ConfigureAwait(false);
             return;
@@ -96,43 +97,32 @@ public sealed partial class MessageConnection
                 ThrowHelper.ThrowInvalidOperation("A fragmented message is in progress; finish it with WriteFragmentAsync(endOfMessage: true) first.");
             }
 
-            if (TryWriteDeflatedFrame(messageType, payload, endOfMessage: true, out byte[]? deflated, out int start, out int length))
-            {
-                try
-                {
-                    WriteTransport(deflated.AsSpan(start, length));
-                }
-                finally
-                {
-                    Pool.Return(deflated!);
-                }
-
-                return;
-            }
-
-            long frameLength = _encoder.GetFrameLength(payload.Length);
-            byte[] rented = Pool.Rent(BufferSizeClass.For(Math.Min(frameLength, MaskChunkSize + FrameHeader.MaxHeaderLength)));
+            bool deflating = _encoder.WillCompress(payload.Length, endOfMessage: true);
+            long frameLength = deflating ? _encoder.GetMaxFrameLength(payload.Length) : _encoder.GetFrameLength(payload.Length);
+            byte[] rented = Pool.Rent(BufferSizeClass.For(deflating ? frameLength : Math.Min(frameLength, MaskChunkSize + FrameHeader.MaxHeaderLength)));
             try
             {
                 if (frameLength <= rented.Length)
                 {
-                    _encoder.WriteMessage(messageType, payload, rented, out int written);
-                    WriteTransport(rented.AsSpan(0, written));
+                    EncodeFrame(messageType, payload, endOfMessage: true, rented, compress: true, out int start, out int written);
+                    WriteTransport(rented.AsSpan(start, written));
                     return;
                 }
 
-                _encoder.WriteFragmentHeader(messageType, payload.Length, true, rented, out int headerLength, out uint maskKey);
-                WriteTransport(rented.AsSpan(0, headerLength));
+                _encoder.WriteFragmentHeader(messageType, payload.Length, true, rented, out int headerLength);
                 if (_encoder.Role == WebSocketRole.Server)
                 {
+                    _encoder.AdvancePayload(payload.Length);
+                    WriteTransport(rented.AsSpan(0, headerLength));
                     WriteTransport(payload);
                     return;
                 }
 
+                WriteTransport(rented.AsSpan(0, headerLength));
                 for (int offset = 0; offset < payload.Length; offset += MaskChunkSize)
                 {
                     ReadOnlySpan<byte> chunk = payload.Slice(offset, Math.Min(MaskChunkSize, payload.Length - offset));
-                    Masker.Apply(chunk, rented, maskKey, offset & 3);
+                    _encoder.MaskPayload(chunk, rented);
                     WriteTransport(rented.AsSpan(0, chunk.Length));
                 }
             }
@@ -166,7 +156,7 @@ public sealed partial class MessageConnection
     {
         // Fast path for the common case, a small uncompressed frame while nobody else writes: no async state machine
         // at all when the transport completes the write at once (in-memory transports, a socket with room to send).
-        if (payload.Length <= CopyThreshold - FrameHeader.MaxHeaderLength && (_deflateState is null || !compress)
+        if (payload.Length <= CopyThreshold - FrameHeader.MaxHeaderLength && (_encoder.PerMessageDeflate is null || !compress)
             && !cancellationToken.IsCancellationRequested && TryEnterWrite())
         {
             return WriteSmallFrame(messageType, payload.Span, endOfMessage, wholeMessage, cancellationToken);
@@ -187,9 +177,12 @@ public sealed partial class MessageConnection
                 ThrowHelper.ThrowInvalidOperation("A fragmented message is in progress; finish it with WriteFragmentAsync(endOfMessage: true) first.");
             }
 
-            rented = Pool.Rent(BufferSizeClass.For(_encoder.GetFrameLength(payload.Length)));
-            _encoder.WriteFragment(messageType, payload, endOfMessage, rented, out int written);
-            write = StartTransportWrite(rented.AsMemory(0, written), cancellationToken);
+            // Taken without compression (none agreed, or the caller declined it); only the continuation of a
+            // compressed message still goes through the compressor, and then needs the compressor's bound.
+            bool deflating = _encoder.WillCompress(payload.Length, endOfMessage, MessageEncoder.CompressionChoice.None);
+            rented = Pool.Rent(BufferSizeClass.For(deflating ? _encoder.GetMaxFrameLength(payload.Length) : _encoder.GetFrameLength(payload.Length)));
+            EncodeFrame(messageType, payload, endOfMessage, rented, compress: false, out int start, out int written);
+            write = StartTransportWrite(rented.AsMemory(start, written), cancellationToken);
         }
         catch (Exception ex)
         {
@@ -285,35 +278,31 @@ public sealed partial class MessageConnection
                 ThrowHelper.ThrowInvalidOperation("A fragmented message is in progress; finish it with WriteFragmentAsync(endOfMessage: true) first.");
             }
 
-            if (compress && TryWriteDeflatedFrame(messageType, payload.Span, endOfMessage, out rented, out int start, out int length))
-            {
-                await WriteTransportAsync(rented.AsMemory(start, length), cancellationToken).ConfigureAwait(false);
-                return;
-            }
-
-            long frameLength = _encoder.GetFrameLength(payload.Length);
-            if (frameLength <= CopyThreshold)
+            bool deflating = _encoder.WillCompress(payload.Length, endOfMessage, compress ? MessageEncoder.CompressionChoice.Auto : MessageEncoder.CompressionChoice.None);
+            long frameLength = deflating ? _encoder.GetMaxFrameLength(payload.Length) : _encoder.GetFrameLength(payload.Length);
+            if (deflating || frameLength <= CopyThreshold)
             {
                 rented = Pool.Rent(BufferSizeClass.For(frameLength));
-                _encoder.WriteFragment(messageType, payload.Span, endOfMessage, rented, out int written);
-                await WriteTransportAsync(rented.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
+                EncodeFrame(messageType, payload.Span, endOfMessage, rented, compress, out int start, out int written);
+                await WriteTransportAsync(rented.AsMemory(start, written), cancellationToken).ConfigureAwait(false);
             }
             else if (_encoder.Role == WebSocketRole.Server)
             {
                 rented = Pool.Rent(BufferSizeClass.Smallest);
-                _encoder.WriteFragmentHeader(messageType, payload.Length, endOfMessage, rented, out int headerLength, out _);
+                _encoder.WriteFragmentHeader(messageType, payload.Length, endOfMessage, rented, out int headerLength);
+                _encoder.AdvancePayload(payload.Length);
                 await WriteTransportAsync(rented.AsMemory(0, headerLength), payload, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                // RFC 6455 §5.3: a client's payload must be masked, so it is copied, chunk by chunk, masking as it goes.
+                // RFC 6455 §5.3: a client's payload must be masked, so it is copied, chunk by chunk, as the encoder masks it.
                 rented = Pool.Rent(MaskChunkSize);
-                _encoder.WriteFragmentHeader(messageType, payload.Length, endOfMessage, rented, out int headerLength, out uint maskKey);
+                _encoder.WriteFragmentHeader(messageType, payload.Length, endOfMessage, rented, out int headerLength);
                 await WriteTransportAsync(rented.AsMemory(0, headerLength), cancellationToken).ConfigureAwait(false);
                 for (int offset = 0; offset < payload.Length; offset += MaskChunkSize)
                 {
                     ReadOnlyMemory<byte> chunk = payload.Slice(offset, Math.Min(MaskChunkSize, payload.Length - offset));
-                    Masker.Apply(chunk.Span, rented, maskKey, offset & 3);
+                    _encoder.MaskPayload(chunk.Span, rented);
                     await WriteTransportAsync(rented.AsMemory(0, chunk.Length), cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -373,6 +362,21 @@ public sealed partial class MessageConnection
         {
             Pool.Return(rented);
             ExitWrite();
+        }
+    }
+
+    // Encodes a data frame into a buffer rented for the encoder's bound; the frame is [start, start + written).
+    private void EncodeFrame(WebSocketMessageType messageType, ReadOnlySpan<byte> payload, bool endOfMessage, Span<byte> destination, bool compress, out int start, out int written)
+    {
+        MessageEncoder.CompressionChoice choice = compress ? MessageEncoder.CompressionChoice.Auto : MessageEncoder.CompressionChoice.None;
+        try
+        {
+            _encoder.Encode(messageType, payload, endOfMessage, destination, choice, out start, out written);
+        }
+        catch (ObjectDisposedException) when (State is WebSocketState.Closed or WebSocketState.Aborted)
+        {
+            // An abort released the encoder's compressor between our state check and the write.
+            throw ThrowHelper.CreateWebSocketInvalidState(State);
         }
     }
 

@@ -74,8 +74,7 @@ public sealed partial class MessageConnection : IDisposable
         _transport = transport;
         _options = options;
         _decoder = new MessageDecoder(options.ToDecoderOptions());
-        _encoder = new MessageEncoder(options.Role);
-        _deflateState = CreateDeflateState(options.PerMessageDeflate, options.Role);
+        _encoder = new MessageEncoder(options.Role, options.PerMessageDeflate);
         StartKeepAlive();
     }
 

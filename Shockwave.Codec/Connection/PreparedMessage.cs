@@ -49,23 +49,23 @@ public sealed class PreparedMessage
             return;
         }
 
-        byte[] scratch = ArrayPool<byte>.Shared.Rent(PerMessageDeflateCompressor.GetMaxCompressedLength(payload.Length));
+        // A server encoder of its own, forced to compress whatever the size threshold says; a fresh compressor, so the
+        // frame refers to nothing before itself. Context takeover only decides whether the compressor keeps its window
+        // after the message, which this one-message encoder never uses.
+        using var deflating = new MessageEncoder(WebSocketRole.Server, compression);
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(checked((int)deflating.GetMaxFrameLength(payload.Length)));
         try
         {
-            int compressedLength;
-            using (var compressor = new PerMessageDeflateCompressor(compression, WebSocketRole.Server))
-            {
-                compressor.Compress(payload, scratch, endOfMessage: true, out _, out compressedLength);
-            }
+            deflating.Encode(messageType, payload, endOfMessage: true, scratch, MessageEncoder.CompressionChoice.Forced, out int start, out int length);
 
-            if (compression.SkipCompressionWhenLarger && compressedLength >= payload.Length)
+            // RFC 7692 §6.1: RSV1 on the (only) frame marks the message compressed; without it the encoder found that
+            // compression did not pay (SkipCompressionWhenLarger) and there is no compressed frame.
+            if ((scratch[start] & (byte)ReservedBits.Rsv1) == 0)
             {
                 return;
             }
 
-            // RFC 7692 §6.1: RSV1 on the (only) frame marks the message compressed.
-            _compressedFrame = new byte[encoder.GetFrameLength(compressedLength)];
-            encoder.WriteMessage(messageType, scratch.AsSpan(0, compressedLength), _compressedFrame, out _, compressed: true);
+            _compressedFrame = scratch.AsSpan(start, length).ToArray();
             CompressedWindowBits = compression.ServerMaxWindowBits;
         }
         finally
