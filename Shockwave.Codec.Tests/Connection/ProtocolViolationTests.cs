@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using Shockwave.Codec.Tests.Framing;
 using Xunit;
 
 namespace Shockwave.Codec.Tests.Connection;

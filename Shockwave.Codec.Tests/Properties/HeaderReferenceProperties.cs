@@ -4,7 +4,6 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Shockwave.Codec.Fuzz;
-using Shockwave.Codec.Tests.Framing;
 using Shockwave.Codec.Tests.Properties.Arbitraries;
 
 namespace Shockwave.Codec.Tests.Properties;
