@@ -31,8 +31,8 @@ public class DeflateEchoBenchmarks
     private WebSocket _managedServer = null!;
     private MessageConnection _client = null!;
     private MessageConnection _server = null!;
-    private InMemoryDuplexStream _managedServerStream = null!;
-    private InMemoryDuplexStream _serverStream = null!;
+    private LockFreeDuplexStream _managedServerStream = null!;
+    private LockFreeDuplexStream _serverStream = null!;
     private int _next;
 
     [Params(4 * 1024, 64 * 1024)]
@@ -47,19 +47,19 @@ public class DeflateEchoBenchmarks
         _payloads = new byte[Documents][];
         for (int i = 0; i < Documents; i++)
         {
-            _payloads[i] = JsonLike(Size, seed: 1000 + i);
+            _payloads[i] = Payloads.JsonLike(Size, seed: 1000 + i);
         }
 
         _serverBuffer = new byte[Size];
         _clientBuffer = new byte[Size];
 
         var managedDeflate = new WebSocketDeflateOptions { ClientContextTakeover = ContextTakeover, ServerContextTakeover = ContextTakeover };
-        (InMemoryDuplexStream managedClientStream, _managedServerStream) = InMemoryDuplexStream.CreatePair(RingCapacity);
+        (LockFreeDuplexStream managedClientStream, _managedServerStream) = LockFreeDuplexStream.CreatePair(RingCapacity);
         _managedClient = WebSocket.CreateFromStream(managedClientStream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero, DangerousDeflateOptions = managedDeflate });
         _managedServer = WebSocket.CreateFromStream(_managedServerStream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero, DangerousDeflateOptions = managedDeflate });
 
         var agreed = new PerMessageDeflateOptions { ClientContextTakeover = ContextTakeover, ServerContextTakeover = ContextTakeover };
-        (InMemoryDuplexStream clientStream, _serverStream) = InMemoryDuplexStream.CreatePair(RingCapacity);
+        (LockFreeDuplexStream clientStream, _serverStream) = LockFreeDuplexStream.CreatePair(RingCapacity);
         _client = new MessageConnection(clientStream, new MessageConnectionOptions { Role = WebSocketRole.Client, PerMessageDeflate = agreed });
         _server = new MessageConnection(_serverStream, new MessageConnectionOptions { Role = WebSocketRole.Server, PerMessageDeflate = agreed });
 
@@ -105,29 +105,6 @@ public class DeflateEchoBenchmarks
         while (!result.EndOfMessage);
 
         return replied;
-    }
-
-    /// <summary>Seeded JSON-like ASCII: repeated keys, varying values, like an API's list responses.</summary>
-    internal static byte[] JsonLike(int length, int seed)
-    {
-        var random = new Random(seed);
-        string[] keys = ["\"id\":", "\"name\":", "\"price\":", "\"tags\":", "\"active\":", "\"updated\":"];
-        string[] words = ["alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa", "lambda"];
-        var builder = new StringBuilder(length + 128);
-        builder.Append('[');
-        while (builder.Length < length)
-        {
-            builder.Append('{');
-            builder.Append(keys[0]).Append(random.Next(1_000_000).ToString(CultureInfo.InvariantCulture)).Append(',');
-            builder.Append(keys[1]).Append('"').Append(words[random.Next(words.Length)]).Append(' ').Append(words[random.Next(words.Length)]).Append("\",");
-            builder.Append(keys[2]).Append((random.Next(100_000) / 100.0).ToString(CultureInfo.InvariantCulture)).Append(',');
-            builder.Append(keys[3]).Append("[\"").Append(words[random.Next(words.Length)]).Append("\"],");
-            builder.Append(keys[4]).Append(random.Next(2) == 0 ? "true" : "false").Append(',');
-            builder.Append(keys[5]).Append("\"2026-").Append(random.Next(1, 13).ToString("00", CultureInfo.InvariantCulture)).Append('-')
-                .Append(random.Next(1, 29).ToString("00", CultureInfo.InvariantCulture)).Append("\"},");
-        }
-
-        return Encoding.ASCII.GetBytes(builder.ToString(0, length));
     }
 
     private byte[] NextPayload()

@@ -24,9 +24,9 @@ public class EchoDirectionBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _payload = BenchPayloads.Binary(Size);
+        _payload = Payloads.Binary(Size);
         _buffer = new byte[Size];
-        (InMemoryDuplexStream c, InMemoryDuplexStream s) = InMemoryDuplexStream.CreatePair(1 << 17);
+        (LockFreeDuplexStream c, LockFreeDuplexStream s) = LockFreeDuplexStream.CreatePair(1 << 17);
         _client = new MessageConnection(c, new MessageConnectionOptions { Role = WebSocketRole.Client });
         _server = new MessageConnection(s, new MessageConnectionOptions { Role = WebSocketRole.Server });
 

@@ -7,7 +7,7 @@ namespace Shockwave.Codec.Bench;
 /// <summary>
 /// One echo round trip in memory (DESIGN §6): the client sends a message, the server reads it and sends it back, the
 /// client reads the reply. Both ends run in the benchmark method, awaited one after the other over an
-/// <see cref="InMemoryDuplexStream"/> pair whose reads and writes complete synchronously, so one thread drives the
+/// <see cref="LockFreeDuplexStream"/> pair whose reads and writes complete synchronously, so one thread drives the
 /// whole conversation and the numbers are the two stacks' own cost. Each of our API levels is measured against
 /// System.Net.WebSockets' ManagedWebSocket (<c>WebSocket.CreateFromStream</c>, keep-alive off) on the same transport.
 /// </summary>
@@ -32,9 +32,9 @@ public class EchoRoundTripBenchmarks
     private WebSocket _managedServer = null!;
     private MessageConnection _client = null!;
     private MessageConnection _server = null!;
-    private InMemoryDuplexStream _rawClient = null!;
-    private InMemoryDuplexStream _rawServer = null!;
-    private InMemoryDuplexStream[] _streams = [];
+    private LockFreeDuplexStream _rawClient = null!;
+    private LockFreeDuplexStream _rawServer = null!;
+    private LockFreeDuplexStream[] _streams = [];
 
     [Params(16, 1024, 64 * 1024)]
     public int Size { get; set; }
@@ -45,18 +45,18 @@ public class EchoRoundTripBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _payload = MessageType == WebSocketMessageType.Text ? BenchPayloads.Utf8Text(Size) : BenchPayloads.Binary(Size);
+        _payload = MessageType == WebSocketMessageType.Text ? Payloads.ChatUtf8(Size) : Payloads.Binary(Size);
         _serverBuffer = new byte[Size];
         _clientBuffer = new byte[Size];
 
-        (InMemoryDuplexStream managedClientStream, InMemoryDuplexStream managedServerStream) = InMemoryDuplexStream.CreatePair(RingCapacity);
+        (LockFreeDuplexStream managedClientStream, LockFreeDuplexStream managedServerStream) = LockFreeDuplexStream.CreatePair(RingCapacity);
         _managedClient = WebSocket.CreateFromStream(managedClientStream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
         _managedServer = WebSocket.CreateFromStream(managedServerStream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
 
-        (InMemoryDuplexStream clientStream, InMemoryDuplexStream serverStream) = InMemoryDuplexStream.CreatePair(RingCapacity);
+        (LockFreeDuplexStream clientStream, LockFreeDuplexStream serverStream) = LockFreeDuplexStream.CreatePair(RingCapacity);
         _client = new MessageConnection(clientStream, new MessageConnectionOptions { Role = WebSocketRole.Client });
         _server = new MessageConnection(serverStream, new MessageConnectionOptions { Role = WebSocketRole.Server });
-        (_rawClient, _rawServer) = InMemoryDuplexStream.CreatePair(RingCapacity);
+        (_rawClient, _rawServer) = LockFreeDuplexStream.CreatePair(RingCapacity);
         _streams = [managedClientStream, managedServerStream, clientStream, serverStream, _rawClient, _rawServer];
 
         Verify();

@@ -39,23 +39,23 @@ public class EchoRoundTripPendingReadBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _payload = BenchPayloads.Binary(Size);
+        _payload = Payloads.Binary(Size);
         _serverBuffer = new byte[Size];
         _clientBuffer = new byte[Size];
 
-        (InMemoryDuplexStream managedClientStream, InMemoryDuplexStream managedServerStream) = InMemoryDuplexStream.CreatePair(RingCapacity);
+        (LockFreeDuplexStream managedClientStream, LockFreeDuplexStream managedServerStream) = LockFreeDuplexStream.CreatePair(RingCapacity);
         _managedClient = WebSocket.CreateFromStream(managedClientStream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
         _managedServer = WebSocket.CreateFromStream(managedServerStream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
 
-        (InMemoryDuplexStream clientStream, InMemoryDuplexStream serverStream) = InMemoryDuplexStream.CreatePair(RingCapacity);
+        (LockFreeDuplexStream clientStream, LockFreeDuplexStream serverStream) = LockFreeDuplexStream.CreatePair(RingCapacity);
         _client = new MessageConnection(clientStream, new MessageConnectionOptions { Role = WebSocketRole.Client });
         _server = new MessageConnection(serverStream, new MessageConnectionOptions { Role = WebSocketRole.Server });
 
-        (InMemoryDuplexStream zeroByteClientStream, InMemoryDuplexStream zeroByteServerStream) = InMemoryDuplexStream.CreatePair(RingCapacity);
+        (LockFreeDuplexStream zeroByteClientStream, LockFreeDuplexStream zeroByteServerStream) = LockFreeDuplexStream.CreatePair(RingCapacity);
         _zeroByteClient = new MessageConnection(zeroByteClientStream, new MessageConnectionOptions { Role = WebSocketRole.Client, UseZeroByteReads = true });
         _zeroByteServer = new MessageConnection(zeroByteServerStream, new MessageConnectionOptions { Role = WebSocketRole.Server, UseZeroByteReads = true });
 
-        (DuplexPipe clientPipe, DuplexPipe serverPipe) = DuplexPipe.CreatePair();
+        (DuplexPipe clientPipe, DuplexPipe serverPipe) = DuplexPipe.CreateInline();
         _pipeClient = new MessageConnection(clientPipe, new MessageConnectionOptions { Role = WebSocketRole.Client });
         _pipeServer = new MessageConnection(serverPipe, new MessageConnectionOptions { Role = WebSocketRole.Server });
 

@@ -33,17 +33,17 @@ public class EchoRoundTripTextBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _text = BenchPayloads.Text(Size);
+        _text = Payloads.ChatText(Size);
         _utf8 = Encoding.UTF8.GetBytes(_text);
         _sendBuffer = new byte[Size];
         _serverBuffer = new byte[Size];
         _clientBuffer = new byte[Size];
 
-        (InMemoryDuplexStream managedClientStream, InMemoryDuplexStream managedServerStream) = InMemoryDuplexStream.CreatePair(RingCapacity);
+        (LockFreeDuplexStream managedClientStream, LockFreeDuplexStream managedServerStream) = LockFreeDuplexStream.CreatePair(RingCapacity);
         _managedClient = WebSocket.CreateFromStream(managedClientStream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
         _managedServer = WebSocket.CreateFromStream(managedServerStream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
 
-        (InMemoryDuplexStream clientStream, InMemoryDuplexStream serverStream) = InMemoryDuplexStream.CreatePair(RingCapacity);
+        (LockFreeDuplexStream clientStream, LockFreeDuplexStream serverStream) = LockFreeDuplexStream.CreatePair(RingCapacity);
         _client = new MessageConnection(clientStream, new MessageConnectionOptions { Role = WebSocketRole.Client });
         _server = new MessageConnection(serverStream, new MessageConnectionOptions { Role = WebSocketRole.Server });
 

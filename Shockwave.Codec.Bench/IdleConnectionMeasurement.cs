@@ -126,14 +126,14 @@ internal static class IdleConnectionMeasurement
     /// <summary>ManagedWebSocket over the in-memory stream, with a pending <c>ReceiveAsync(Memory)</c>.</summary>
     private sealed class ManagedStreamScenario(int count) : IScenario
     {
-        private readonly InMemoryDuplexStream[] _servers = new InMemoryDuplexStream[count];
-        private readonly InMemoryDuplexStream[] _clients = new InMemoryDuplexStream[count];
+        private readonly LockFreeDuplexStream[] _servers = new LockFreeDuplexStream[count];
+        private readonly LockFreeDuplexStream[] _clients = new LockFreeDuplexStream[count];
         private readonly WebSocket[] _sockets = new WebSocket[count];
         private readonly ValueTask<ValueWebSocketReceiveResult>[] _reads = new ValueTask<ValueWebSocketReceiveResult>[count];
 
         public string Name => "ManagedWebSocket, stream (baseline)";
 
-        public void CreateTransport(int index) => (_servers[index], _clients[index]) = InMemoryDuplexStream.CreatePair(RingCapacity);
+        public void CreateTransport(int index) => (_servers[index], _clients[index]) = LockFreeDuplexStream.CreatePair(RingCapacity);
 
         public void Open(int index) => _sockets[index] = WebSocket.CreateFromStream(_servers[index], s_managedOptions);
 
@@ -145,14 +145,14 @@ internal static class IdleConnectionMeasurement
     /// <summary>MessageConnection over the in-memory stream, with a pending <c>ReadMessageIntoAsync</c>.</summary>
     private sealed class StreamScenario(int count, MessageConnectionOptions options, string name) : IScenario
     {
-        private readonly InMemoryDuplexStream[] _servers = new InMemoryDuplexStream[count];
-        private readonly InMemoryDuplexStream[] _clients = new InMemoryDuplexStream[count];
+        private readonly LockFreeDuplexStream[] _servers = new LockFreeDuplexStream[count];
+        private readonly LockFreeDuplexStream[] _clients = new LockFreeDuplexStream[count];
         private readonly MessageConnection[] _connections = new MessageConnection[count];
         private readonly ValueTask<MessageReadResult>[] _reads = new ValueTask<MessageReadResult>[count];
 
         public string Name => name;
 
-        public void CreateTransport(int index) => (_servers[index], _clients[index]) = InMemoryDuplexStream.CreatePair(RingCapacity);
+        public void CreateTransport(int index) => (_servers[index], _clients[index]) = LockFreeDuplexStream.CreatePair(RingCapacity);
 
         public void Open(int index) => _connections[index] = new MessageConnection(_servers[index], options);
 
@@ -171,7 +171,7 @@ internal static class IdleConnectionMeasurement
 
         public string Name => "MessageConnection, IDuplexPipe";
 
-        public void CreateTransport(int index) => (_servers[index], _clients[index]) = DuplexPipe.CreatePair();
+        public void CreateTransport(int index) => (_servers[index], _clients[index]) = DuplexPipe.CreateInline();
 
         public void Open(int index) => _connections[index] = new MessageConnection(_servers[index], s_pipeOptions);
 

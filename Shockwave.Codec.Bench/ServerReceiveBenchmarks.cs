@@ -25,10 +25,10 @@ public class ServerReceiveBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        byte[] payload = BenchPayloads.Binary(PayloadSize);
+        byte[] payload = Payloads.Binary(PayloadSize);
         int frameLength = FrameHeader.GetHeaderLength(PayloadSize, isMasked: true) + PayloadSize;
         byte[] wire = new byte[Frames * frameLength];
-        var keys = new Random(BenchPayloads.Seed);
+        var keys = new Random(Payloads.DefaultSeed);
         for (int i = 0; i < Frames; i++)
         {
             var writer = new FrameWriter(wire.AsSpan(i * frameLength, frameLength));

@@ -26,7 +26,7 @@ public class ServerSendBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _payload = BenchPayloads.Binary(PayloadSize);
+        _payload = Payloads.Binary(PayloadSize);
         _managedStream = new DiscardStream();
         _stream = new DiscardStream();
         _managed = WebSocket.CreateFromStream(_managedStream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });

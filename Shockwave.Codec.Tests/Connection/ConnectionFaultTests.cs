@@ -44,7 +44,7 @@ public class ConnectionFaultTests
     public async Task Pipe_peer_completing_mid_frame_fails_the_read_and_aborts()
     {
         var pool = new TrackingArrayPool();
-        (IDuplexPipe ours, IDuplexPipe raw) = PipePair.Create();
+        (IDuplexPipe ours, IDuplexPipe raw) = DuplexPipe.Create();
         var connection = new MessageConnection(ours, new MessageConnectionOptions { Role = WebSocketRole.Client, BufferPool = pool });
         Task<WebSocketMessage> read = connection.ReadMessageAsync().AsTask();
         byte[] frame = WireFrame.Build(0x82, Payloads.Binary(10_000, 3), key: null);

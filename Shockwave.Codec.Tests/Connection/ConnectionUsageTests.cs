@@ -253,7 +253,7 @@ public class ConnectionUsageTests
     public async Task A_pipe_the_connection_does_not_own_stays_open_without_a_stale_cancellation()
     {
         var pool = new TrackingArrayPool();
-        (IDuplexPipe ours, IDuplexPipe peer) = PipePair.Create();
+        (IDuplexPipe ours, IDuplexPipe peer) = DuplexPipe.Create();
         var connection = new MessageConnection(ours, new MessageConnectionOptions { OwnsTransport = false, BufferPool = pool });
         Task<WebSocketMessage> pending = connection.ReadMessageAsync().AsTask();
         connection.Dispose();

@@ -45,7 +45,7 @@ public class DeflateAllocationTests
     {
         var options = new MessageConnectionOptions { PerMessageDeflate = DeflateConnectionTests.Agreed(takeover, takeover) };
         using OurLink link = OurLink.Create(TransportKind.Stream, options, options);
-        byte[] payload = DeflateConnectionTests.JsonLike(size, seed: size);
+        byte[] payload = Payloads.JsonLike(size, seed: size);
         string text = System.Text.Encoding.ASCII.GetString(payload);
         byte[] serverBuffer = new byte[size + 100];
         byte[] clientBuffer = new byte[size + 100];

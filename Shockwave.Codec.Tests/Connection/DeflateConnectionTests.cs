@@ -70,7 +70,7 @@ public class DeflateConnectionTests
     {
         var options = new MessageConnectionOptions { PerMessageDeflate = Agreed() };
         using OurLink link = OurLink.Create(TransportKind.Stream, options, options);
-        byte[] json = JsonLike(20_000, seed: 3);
+        byte[] json = Payloads.JsonLike(20_000, seed: 3);
         var message = new TestMessage(WebSocketMessageType.Text, json, api == WriteApi.Fragments ? [5000, 0, 10_000, 5000] : [json.Length]);
 
         Task write = Messaging.WriteAsync(link.Client, api, message);
@@ -84,7 +84,7 @@ public class DeflateConnectionTests
     {
         var theirs = new WebSocketCreationOptions { KeepAliveInterval = TimeSpan.Zero, DangerousDeflateOptions = new WebSocketDeflateOptions() };
         using ManagedLink link = ManagedLink.Create(TransportKind.Stream, WebSocketRole.Server, new MessageConnectionOptions { PerMessageDeflate = Agreed() }, theirs);
-        byte[] json = JsonLike(10_000, seed: 1);
+        byte[] json = Payloads.JsonLike(10_000, seed: 1);
 
         await link.Ours.WriteFragmentAsync(WebSocketMessageType.Text, json.AsMemory(0, 4000), endOfMessage: false);
         await link.Ours.PingAsync(new byte[] { 1, 2, 3 });
@@ -108,9 +108,9 @@ public class DeflateConnectionTests
         var options = new MessageConnectionOptions { PerMessageDeflate = Agreed(minimum: 100) };
         var theirs = new WebSocketCreationOptions { KeepAliveInterval = TimeSpan.Zero, DangerousDeflateOptions = new WebSocketDeflateOptions() };
         using ManagedLink link = ManagedLink.Create(TransportKind.Stream, WebSocketRole.Client, options, theirs);
-        byte[] small = JsonLike(99, seed: 2);
+        byte[] small = Payloads.JsonLike(99, seed: 2);
         byte[] random = Payloads.Binary(5000, seed: 2);
-        byte[] json = JsonLike(5000, seed: 4);
+        byte[] json = Payloads.JsonLike(5000, seed: 4);
 
         foreach (byte[] payload in new[] { small, random, json, random, json })
         {
@@ -129,14 +129,14 @@ public class DeflateConnectionTests
     public async Task A_message_of_exactly_the_limit_inflates_and_one_byte_more_is_refused()
     {
         const int Limit = 10_000;
-        byte[] exact = JsonLike(Limit, seed: 5);
+        byte[] exact = Payloads.JsonLike(Limit, seed: 5);
         var options = new MessageConnectionOptions { PerMessageDeflate = Agreed(clientTakeover: false, serverTakeover: false), MaxMessageSize = Limit };
         using OurLink link = OurLink.Create(TransportKind.Stream, options, options);
         await link.Client.WriteMessageAsync(WebSocketMessageType.Text, exact);
         (WebSocketMessageType _, byte[] data) = await Messaging.ReadAsync(link.Server, ReadApi.Pooled).WaitAsync(Timeout);
         Assert.Equal(exact, data);
 
-        await link.Client.WriteMessageAsync(WebSocketMessageType.Text, JsonLike(Limit + 1, seed: 5));
+        await link.Client.WriteMessageAsync(WebSocketMessageType.Text, Payloads.JsonLike(Limit + 1, seed: 5));
         var failure = await Assert.ThrowsAsync<WebSocketProtocolException>(() => Messaging.ReadAsync(link.Server, ReadApi.IntoSmall).WaitAsync(Timeout));
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, failure.CloseStatus);
     }
@@ -152,7 +152,7 @@ public class DeflateConnectionTests
         using OurLink link = OurLink.Create(TransportKind.Stream, options, options);
         for (int i = 0; i < 3; i++)
         {
-            byte[] json = JsonLike(size, seed: i);
+            byte[] json = Payloads.JsonLike(size, seed: i);
             await link.Client.WriteMessageAsync(WebSocketMessageType.Text, json);
             byte[] buffer = new byte[size];
             int received = 0;
@@ -194,7 +194,7 @@ public class DeflateConnectionTests
         var pool = new TrackingArrayPool();
         (DuplexStream ours, DuplexStream peer) = DuplexStream.Create();
         var connection = new MessageConnection(ours, new MessageConnectionOptions { PerMessageDeflate = Agreed(), BufferPool = pool });
-        byte[] text = [.. JsonLike(3000, seed: 8), 0xC0, 0x80, .. JsonLike(3000, seed: 9)];   // an overlong NUL
+        byte[] text = [.. Payloads.JsonLike(3000, seed: 8), 0xC0, 0x80, .. Payloads.JsonLike(3000, seed: 9)];   // an overlong NUL
         byte[] frame = ClientFrame(RawDeflate(text), compressed: true, opcode: Opcode.Text);
         await peer.WriteAsync(frame);
 
@@ -220,7 +220,7 @@ public class DeflateConnectionTests
     {
         var options = new MessageConnectionOptions { PerMessageDeflate = Agreed() };
         OurLink link = OurLink.Create(TransportKind.Stream, options, options);
-        byte[] json = JsonLike(100_000, seed: 10);
+        byte[] json = Payloads.JsonLike(100_000, seed: 10);
         await link.Client.WriteMessageAsync(WebSocketMessageType.Text, json);
         byte[] small = new byte[100];
         MessageReadResult part = await link.Server.ReadMessageIntoAsync(small).AsTask().WaitAsync(Timeout);
@@ -241,27 +241,6 @@ public class DeflateConnectionTests
         using OurLink deflating = OurLink.Create(TransportKind.Stream, options, options);
         Assert.NotNull(deflating.Client.PerMessageDeflate);
         await Task.CompletedTask;
-    }
-
-    /// <summary>Seeded JSON-like ASCII: keys repeat, values vary, so it compresses as real traffic does.</summary>
-    internal static byte[] JsonLike(int length, int seed)
-    {
-        var random = new Random(seed);
-        string[] keys = ["\"id\":", "\"name\":", "\"price\":", "\"tags\":", "\"active\":", "\"updated\":"];
-        var builder = new System.Text.StringBuilder(length + 64);
-        builder.Append('[');
-        while (builder.Length < length)
-        {
-            builder.Append('{');
-            foreach (string key in keys)
-            {
-                builder.Append(key).Append('"').Append((char)('a' + random.Next(26))).Append(random.Next(100_000)).Append("\",");
-            }
-
-            builder.Append("\"n\":").Append(random.Next(1000)).Append("},");
-        }
-
-        return System.Text.Encoding.ASCII.GetBytes(builder.ToString(0, length));
     }
 
     /// <summary>Raw DEFLATE with a sync flush and the 00 00 FF FF tail removed (RFC 7692 §7.2.1), by the BCL.</summary>

@@ -36,7 +36,7 @@ public class DeflateHandshakeAndPreparedTests
         Assert.Equal(serverBits, client.PerMessageDeflate.ServerMaxWindowBits);
         Assert.Equal(serverTakeover, client.PerMessageDeflate.ServerContextTakeover);
 
-        byte[] json = DeflateConnectionTests.JsonLike(50_000, seed: 1);
+        byte[] json = Payloads.JsonLike(50_000, seed: 1);
         for (int i = 0; i < 3; i++)
         {
             await client.WriteMessageAsync(WebSocketMessageType.Text, json);
@@ -116,7 +116,7 @@ public class DeflateHandshakeAndPreparedTests
             // response (RFC 7692 §7.1.2.2 makes that optional; the negotiator repeats it).
             client.Options.DangerousDeflateOptions = new WebSocketDeflateOptions { ClientMaxWindowBits = clientWindowBits, ServerMaxWindowBits = 12, ServerContextTakeover = false };
             await client.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/"), CancellationToken.None).WaitAsync(Timeout);
-            byte[] json = DeflateConnectionTests.JsonLike(30_000, seed: 2);
+            byte[] json = Payloads.JsonLike(30_000, seed: 2);
             byte[] buffer = new byte[64 * 1024];
             for (int i = 0; i < 3; i++)
             {
@@ -147,7 +147,7 @@ public class DeflateHandshakeAndPreparedTests
     [Fact]
     public async Task A_prepared_message_goes_compressed_only_where_the_peer_can_inflate_it()
     {
-        byte[] json = DeflateConnectionTests.JsonLike(20_000, seed: 3);
+        byte[] json = Payloads.JsonLike(20_000, seed: 3);
         var prepared = new PreparedMessage(WebSocketMessageType.Text, json, new PerMessageDeflateOptions { ServerMaxWindowBits = 12 });
         Assert.Equal(12, prepared.CompressedWindowBits);
         Assert.True(prepared.CompressedFrame.Length < prepared.Frame.Length / 2);

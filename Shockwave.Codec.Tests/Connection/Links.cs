@@ -9,7 +9,7 @@ public enum TransportKind
     /// <summary>The in-memory <see cref="DuplexStream"/>.</summary>
     Stream,
 
-    /// <summary>A <see cref="PipePair"/>; ManagedWebSocket reaches its end through a <see cref="DuplexPipeStream"/>.</summary>
+    /// <summary>A <see cref="DuplexPipe"/>; ManagedWebSocket reaches its end through a <see cref="DuplexPipeStream"/>.</summary>
     Pipe,
 }
 
@@ -63,7 +63,7 @@ internal sealed class ManagedLink : IDisposable
         }
         else
         {
-            (IDuplexPipe a, IDuplexPipe b) = PipePair.Create();
+            (IDuplexPipe a, IDuplexPipe b) = DuplexPipe.Create();
             ours = new MessageConnection(a, options);
             theirStream = new DuplexPipeStream(b);
         }
@@ -134,7 +134,7 @@ internal sealed class OurLink : IDisposable
             return new OurLink(new MessageConnection(a, clientOptions), new MessageConnection(b, serverOptions), pool, a, b);
         }
 
-        (IDuplexPipe pa, IDuplexPipe pb) = PipePair.Create(pool: pipePool);
+        (IDuplexPipe pa, IDuplexPipe pb) = DuplexPipe.Create(pool: pipePool);
         return new OurLink(new MessageConnection(pa, clientOptions), new MessageConnection(pb, serverOptions), pool, null, null);
     }
 

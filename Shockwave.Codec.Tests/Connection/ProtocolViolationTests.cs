@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using Shockwave.Codec.Tests.Framing;
 using Xunit;
 
 namespace Shockwave.Codec.Tests.Connection;
@@ -25,8 +24,8 @@ public class ProtocolViolationTests
         ["masked frame to a client"] = Client(WebSocketCloseStatus.ProtocolError, DecodeError.InvalidFrameHeader, p => [p.Frame(0x82, "abc"u8, masked: true)]),
         ["fragmented ping"] = Server(WebSocketCloseStatus.ProtocolError, DecodeError.InvalidFrameHeader, p => [p.Frame(0x09, "p"u8)]),
         ["ping of 126 bytes"] = Client(WebSocketCloseStatus.ProtocolError, DecodeError.InvalidFrameHeader, p => [p.Frame(0x89, new byte[126])]),
-        ["non-minimal length"] = Server(WebSocketCloseStatus.ProtocolError, DecodeError.InvalidFrameHeader, p => [[.. FrameHeaderParserTests.RawHeader(0x82, 5, true, 0x01020304, forcedLengthBytes: 2), 1, 2, 3, 4, 5]]),
-        ["64-bit length with its top bit set"] = Client(WebSocketCloseStatus.ProtocolError, DecodeError.InvalidFrameHeader, p => [FrameHeaderParserTests.RawHeader(0x82, long.MinValue, false, forcedLengthBytes: 8)]),
+        ["non-minimal length"] = Server(WebSocketCloseStatus.ProtocolError, DecodeError.InvalidFrameHeader, p => [[.. RawFrame.Header(0x82, 5, true, 0x01020304, forcedLengthBytes: 2), 1, 2, 3, 4, 5]]),
+        ["64-bit length with its top bit set"] = Client(WebSocketCloseStatus.ProtocolError, DecodeError.InvalidFrameHeader, p => [RawFrame.Header(0x82, long.MinValue, false, forcedLengthBytes: 8)]),
         ["new message inside a fragmented one"] = Server(WebSocketCloseStatus.ProtocolError, DecodeError.MessageInterleaved, p => [p.Frame(0x01, "a"u8), p.Frame(0x82, "b"u8)]),
         ["invalid UTF-8"] = Server(WebSocketCloseStatus.InvalidPayloadData, DecodeError.InvalidUtf8, p => [p.Frame(0x81, [(byte)'o', 0xC3, 0x28])]),
         ["invalid UTF-8 split across fragments"] = Client(WebSocketCloseStatus.InvalidPayloadData, DecodeError.InvalidUtf8, p => [p.Frame(0x01, [(byte)'a', 0xE2, 0x82]), p.Frame(0x89, "ping"u8), p.Frame(0x80, [0x28])]),

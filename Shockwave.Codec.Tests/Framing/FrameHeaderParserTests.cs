@@ -27,41 +27,8 @@ public class FrameHeaderParserTests
     }
 
     /// <summary>Builds a header by hand, byte by byte, independent of FrameWriter.</summary>
-    internal static byte[] RawHeader(byte first, long length, bool masked, uint key = 0, int forcedLengthBytes = -1)
-    {
-        var bytes = new List<byte> { first };
-        int lengthBytes = forcedLengthBytes >= 0 ? forcedLengthBytes : length <= 125 ? 0 : length <= 0xFFFF ? 2 : 8;
-        byte maskBit = masked ? (byte)0x80 : (byte)0;
-        switch (lengthBytes)
-        {
-            case 0:
-                bytes.Add((byte)(maskBit | length));
-                break;
-            case 2:
-                bytes.Add((byte)(maskBit | 126));
-                bytes.Add((byte)(length >> 8));
-                bytes.Add((byte)length);
-                break;
-            default:
-                bytes.Add((byte)(maskBit | 127));
-                for (int shift = 56; shift >= 0; shift -= 8)
-                {
-                    bytes.Add((byte)((ulong)length >> shift));
-                }
-
-                break;
-        }
-
-        if (masked)
-        {
-            bytes.Add((byte)key);
-            bytes.Add((byte)(key >> 8));
-            bytes.Add((byte)(key >> 16));
-            bytes.Add((byte)(key >> 24));
-        }
-
-        return [.. bytes];
-    }
+    internal static byte[] RawHeader(byte first, long length, bool masked, uint key = 0, int forcedLengthBytes = -1) =>
+        RawFrame.Header(first, length, masked, key, forcedLengthBytes);
 
     [Fact]
     public void Rfc_single_frame_unmasked_text()

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.WebSockets;
 using System.Text;
-using Shockwave.Codec.Tests.Framing;
 
 namespace Shockwave.Codec.Tests;
 
@@ -19,20 +18,10 @@ internal sealed record WireFrame(FrameHeader Header, byte[] Payload)
 
     /// <summary>Builds a raw frame, masked when <paramref name="key"/> is given, with no validation, so tests can build broken frames.</summary>
     /// <param name="first">The first header byte: FIN, RSV1–3 and the opcode.</param>
-    public static byte[] Build(byte first, ReadOnlySpan<byte> payload, uint? key)
-    {
-        byte[] header = FrameHeaderParserTests.RawHeader(first, payload.Length, key is not null, key ?? 0);
-        byte[] frame = [.. header, .. payload];
-        if (key is uint k)
-        {
-            Masker.Apply(frame.AsSpan(header.Length), k, 0);
-        }
-
-        return frame;
-    }
+    public static byte[] Build(byte first, ReadOnlySpan<byte> payload, uint? key) => RawFrame.Build(first, payload, key);
 
     /// <summary>The payload of a close frame: a big-endian status code and a UTF-8 reason.</summary>
-    public static byte[] ClosePayload(int code, string reason = "") => [(byte)(code >> 8), (byte)code, .. Encoding.UTF8.GetBytes(reason)];
+    public static byte[] ClosePayload(int code, string reason = "") => RawFrame.ClosePayload(code, reason);
 
     /// <summary>Splits a recorded byte stream into frames. A trailing partial frame is ignored.</summary>
     /// <param name="wire">What one side sent.</param>

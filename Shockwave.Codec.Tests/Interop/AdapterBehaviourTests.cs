@@ -191,7 +191,7 @@ public class AdapterBehaviourTests
     [MemberData(nameof(Implementations))]
     public async Task Pings_are_answered_with_pongs_carrying_their_payload(WebSocketImplementation implementation)
     {
-        (WebSocket server, AdapterDuplexStream raw) = ConnectRaw(implementation);
+        (WebSocket server, DuplexStream raw) = ConnectRaw(implementation);
         using (server)
         {
             raw.Write([.. ClientFrame(0x89, 7, 8), .. ClientFrame(0x82, 5)]);
@@ -205,7 +205,7 @@ public class AdapterBehaviourTests
     [MemberData(nameof(Implementations))]
     public async Task Keep_alive_sends_unsolicited_empty_pongs(WebSocketImplementation implementation)
     {
-        (AdapterDuplexStream local, AdapterDuplexStream raw) = AdapterDuplexStream.CreatePair();
+        (DuplexStream local, DuplexStream raw) = DuplexStream.Create();
         using WebSocket server = Create(implementation, local, isServer: true, keepAliveInterval: TimeSpan.FromMilliseconds(20));
         Assert.Equal(new byte[] { 0x8A, 0x00, 0x8A, 0x00 }, await ReadRawAsync(raw, 4));
     }
@@ -214,7 +214,7 @@ public class AdapterBehaviourTests
     [MemberData(nameof(Implementations))]
     public void The_subprotocol_is_reported(WebSocketImplementation implementation)
     {
-        (AdapterDuplexStream local, _) = AdapterDuplexStream.CreatePair();
+        (DuplexStream local, _) = DuplexStream.Create();
         using WebSocket socket = Create(implementation, local, isServer: true, subProtocol: "chat.v2");
         Assert.Equal("chat.v2", socket.SubProtocol);
         Assert.Equal(WebSocketState.Open, socket.State);
@@ -226,7 +226,7 @@ public class AdapterBehaviourTests
     [MemberData(nameof(Implementations))]
     public void Creation_checks_its_arguments(WebSocketImplementation implementation)
     {
-        (AdapterDuplexStream stream, _) = AdapterDuplexStream.CreatePair();
+        (DuplexStream stream, _) = DuplexStream.Create();
         Assert.Equal("stream", Assert.Throws<ArgumentNullException>(() => Create(implementation, null!, true)).ParamName);
         Assert.Equal("stream", Assert.Throws<ArgumentException>(() => Create(implementation, new MemoryStream([], writable: false), true)).ParamName);
         Assert.Equal("keepAliveInterval", Assert.Throws<ArgumentOutOfRangeException>(() => Create(implementation, stream, true, keepAliveInterval: TimeSpan.FromSeconds(-1))).ParamName);
@@ -242,7 +242,7 @@ public class AdapterBehaviourTests
     [MemberData(nameof(Implementations))]
     public async Task Creation_options_set_the_role_and_subprotocol(WebSocketImplementation implementation)
     {
-        (AdapterDuplexStream local, AdapterDuplexStream remote) = AdapterDuplexStream.CreatePair();
+        (DuplexStream local, DuplexStream remote) = DuplexStream.Create();
         var options = new WebSocketCreationOptions { IsServer = false, SubProtocol = "chat" };
         using WebSocket client = implementation == WebSocketImplementation.Managed
             ? WebSocket.CreateFromStream(local, options)
@@ -265,7 +265,7 @@ public class AdapterBehaviourTests
     [MemberData(nameof(Implementations))]
     public async Task Keep_alive_with_a_timeout_pings_with_a_counter_and_aborts_a_silent_peer(WebSocketImplementation implementation)
     {
-        (AdapterDuplexStream local, AdapterDuplexStream raw) = AdapterDuplexStream.CreatePair();
+        (DuplexStream local, DuplexStream raw) = DuplexStream.Create();
         var options = new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.FromMilliseconds(50), KeepAliveTimeout = TimeSpan.FromMilliseconds(200) };
         using WebSocket server = implementation == WebSocketImplementation.Managed
             ? WebSocket.CreateFromStream(local, options)
@@ -373,7 +373,7 @@ public class AdapterBehaviourTests
     [MemberData(nameof(Implementations))]
     public async Task A_close_frame_without_a_status_reads_as_NormalClosure(WebSocketImplementation implementation)
     {
-        (WebSocket server, AdapterDuplexStream raw) = ConnectRaw(implementation);
+        (WebSocket server, DuplexStream raw) = ConnectRaw(implementation);
         using (server)
         {
             raw.Write(ClientFrame(0x88));
@@ -739,7 +739,7 @@ public class AdapterBehaviourTests
     public async Task A_peer_vanishing_between_or_inside_frames_fails_the_receive_as_premature(WebSocketImplementation implementation, string sentHex)
     {
         // Nothing; half a header; a header cut inside its mask key; a 100-byte frame cut after 10 bytes of payload.
-        (WebSocket server, AdapterDuplexStream raw) = ConnectRaw(implementation);
+        (WebSocket server, DuplexStream raw) = ConnectRaw(implementation);
         using (server)
         {
             raw.Write(Convert.FromHexString(sentHex));
@@ -797,7 +797,7 @@ public class AdapterBehaviourTests
     public async Task A_protocol_error_faults_the_receive_aborts_and_sends_the_matching_close_code(WebSocketImplementation implementation, string frameHex, int expectedCode)
     {
         // Masked client frames with the key 37 2F FA 3D; the text frame's one payload byte unmasks to 0xFF.
-        (WebSocket server, AdapterDuplexStream raw) = ConnectRaw(implementation);
+        (WebSocket server, DuplexStream raw) = ConnectRaw(implementation);
         using (server)
         {
             raw.Write(Convert.FromHexString(frameHex));
@@ -815,7 +815,7 @@ public class AdapterBehaviourTests
     [MemberData(nameof(Implementations))]
     public async Task A_new_message_inside_a_fragmented_one_is_a_protocol_error(WebSocketImplementation implementation)
     {
-        (WebSocket server, AdapterDuplexStream raw) = ConnectRaw(implementation);
+        (WebSocket server, DuplexStream raw) = ConnectRaw(implementation);
         using (server)
         {
             raw.Write([.. ClientFrame(0x02, 1), .. ClientFrame(0x82, 2)]);
@@ -840,7 +840,7 @@ public class AdapterBehaviourTests
     [InlineData(WebSocketImplementation.Shockwave, "03E7")]
     public async Task A_malformed_close_frame_faults_the_receive_and_leaves_the_socket_Closed(WebSocketImplementation implementation, string payloadHex)
     {
-        (WebSocket server, AdapterDuplexStream raw) = ConnectRaw(implementation);
+        (WebSocket server, DuplexStream raw) = ConnectRaw(implementation);
         using (server)
         {
             raw.Write(ClientFrame(0x88, Convert.FromHexString(payloadHex)));

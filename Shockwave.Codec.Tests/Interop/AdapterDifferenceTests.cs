@@ -75,13 +75,13 @@ public class AdapterDifferenceTests
     public async Task After_a_protocol_error_the_adapter_closes_the_stream_where_ManagedWebSocket_leaves_it_open()
     {
         // RFC 6455 §7.1.7: failing the connection closes it. .NET closes the stream only when the socket is disposed.
-        (WebSocket managed, AdapterDuplexStream managedRaw) = await FailWithReservedOpcode(Managed);
+        (WebSocket managed, DuplexStream managedRaw) = await FailWithReservedOpcode(Managed);
         using (managed)
         {
             managedRaw.Write([0x89, 0x80, 0, 0, 0, 0]);
         }
 
-        (WebSocket adapter, AdapterDuplexStream adapterRaw) = await FailWithReservedOpcode(Shockwave);
+        (WebSocket adapter, DuplexStream adapterRaw) = await FailWithReservedOpcode(Shockwave);
         using (adapter)
         {
             Assert.Throws<IOException>(() => adapterRaw.Write([0x89, 0x80, 0, 0, 0, 0]));
@@ -92,7 +92,7 @@ public class AdapterDifferenceTests
     [Fact]
     public async Task The_adapter_names_the_broken_rule_in_its_close_reason_and_exception_where_ManagedWebSocket_gives_none()
     {
-        (WebSocket managed, AdapterDuplexStream managedRaw) = ConnectRaw(Managed);
+        (WebSocket managed, DuplexStream managedRaw) = ConnectRaw(Managed);
         using (managed)
         {
             managedRaw.Write(Convert.FromHexString("8380372FFA3D"));
@@ -101,7 +101,7 @@ public class AdapterDifferenceTests
             Assert.Equal((1002, string.Empty), await ReadServerCloseFrameAsync(managedRaw));
         }
 
-        (WebSocket adapter, AdapterDuplexStream adapterRaw) = ConnectRaw(Shockwave);
+        (WebSocket adapter, DuplexStream adapterRaw) = ConnectRaw(Shockwave);
         using (adapter)
         {
             adapterRaw.Write(Convert.FromHexString("8380372FFA3D"));
@@ -121,7 +121,7 @@ public class AdapterDifferenceTests
         // RFC 6455 §5.2: "the minimal number of bytes MUST be used to encode the length". Five bytes in the 16-bit form.
         byte[] frame = [.. Convert.FromHexString("82FE0005372FFA3D"), 1 ^ 0x37, 2 ^ 0x2F, 3 ^ 0xFA, 4 ^ 0x3D, 5 ^ 0x37];
 
-        (WebSocket managed, AdapterDuplexStream managedRaw) = ConnectRaw(Managed);
+        (WebSocket managed, DuplexStream managedRaw) = ConnectRaw(Managed);
         using (managed)
         {
             managedRaw.Write(frame);
@@ -148,10 +148,10 @@ public class AdapterDifferenceTests
     public async Task Permessage_deflate_options_make_the_adapter_talk_compressed_with_managed(bool adapterIsServer)
     {
         var deflate = new WebSocketDeflateOptions { ClientMaxWindowBits = 12, ServerContextTakeover = false };
-        (AdapterDuplexStream adapterStream, AdapterDuplexStream managedStream) = AdapterDuplexStream.CreatePair();
+        (DuplexStream adapterStream, DuplexStream managedStream) = DuplexStream.Create();
         using WebSocket adapter = ShockwaveWebSocket.CreateFromStream(adapterStream, new WebSocketCreationOptions { IsServer = adapterIsServer, DangerousDeflateOptions = deflate });
         using WebSocket managed = WebSocket.CreateFromStream(managedStream, new WebSocketCreationOptions { IsServer = !adapterIsServer, DangerousDeflateOptions = deflate });
-        byte[] json = Connection.DeflateConnectionTests.JsonLike(40_000, seed: 12);
+        byte[] json = Payloads.JsonLike(40_000, seed: 12);
         byte[] buffer = new byte[64 * 1024];
         foreach (WebSocketMessageFlags flags in new[] { WebSocketMessageFlags.EndOfMessage, WebSocketMessageFlags.EndOfMessage | WebSocketMessageFlags.DisableCompression })
         {
@@ -184,7 +184,7 @@ public class AdapterDifferenceTests
 
     private static async Task<byte[]> CloseFrameOnTheWire(WebSocketImplementation implementation, WebSocketCloseStatus status)
     {
-        (WebSocket server, AdapterDuplexStream raw) = ConnectRaw(implementation);
+        (WebSocket server, DuplexStream raw) = ConnectRaw(implementation);
         using (server)
         {
             await Bounded(server.CloseOutputAsync(status, null, default));
@@ -208,9 +208,9 @@ public class AdapterDifferenceTests
         return results;
     }
 
-    private static async Task<(WebSocket Server, AdapterDuplexStream Raw)> FailWithReservedOpcode(WebSocketImplementation implementation)
+    private static async Task<(WebSocket Server, DuplexStream Raw)> FailWithReservedOpcode(WebSocketImplementation implementation)
     {
-        (WebSocket server, AdapterDuplexStream raw) = ConnectRaw(implementation);
+        (WebSocket server, DuplexStream raw) = ConnectRaw(implementation);
         raw.Write(Convert.FromHexString("8380372FFA3D"));
         WebSocketException ex = await Assert.ThrowsAsync<WebSocketException>(() => Bounded(server.ReceiveAsync(Segment(new byte[8]), default)));
         Assert.Equal(WebSocketError.Faulted, ex.WebSocketErrorCode);
@@ -220,7 +220,7 @@ public class AdapterDifferenceTests
 
     private static async Task<int> ProtocolErrorCode(WebSocketImplementation implementation, byte[] frame)
     {
-        (WebSocket server, AdapterDuplexStream raw) = ConnectRaw(implementation);
+        (WebSocket server, DuplexStream raw) = ConnectRaw(implementation);
         using (server)
         {
             raw.Write(frame);

@@ -27,7 +27,7 @@ internal static class AdapterTestKit
     /// <summary>An endpoint of the implementation under test and a .NET peer of the other role.</summary>
     public static Link Connect(WebSocketImplementation implementation, bool isServer = true)
     {
-        (AdapterDuplexStream local, AdapterDuplexStream peer) = AdapterDuplexStream.CreatePair();
+        (DuplexStream local, DuplexStream peer) = DuplexStream.Create();
         return new Link(
             Create(implementation, local, isServer),
             WebSocket.CreateFromStream(peer, !isServer, null, TimeSpan.Zero),
@@ -36,9 +36,9 @@ internal static class AdapterTestKit
     }
 
     /// <summary>A server endpoint of the implementation under test, and the raw stream its client writes to.</summary>
-    public static (WebSocket Server, AdapterDuplexStream Raw) ConnectRaw(WebSocketImplementation implementation)
+    public static (WebSocket Server, DuplexStream Raw) ConnectRaw(WebSocketImplementation implementation)
     {
-        (AdapterDuplexStream local, AdapterDuplexStream raw) = AdapterDuplexStream.CreatePair();
+        (DuplexStream local, DuplexStream raw) = DuplexStream.Create();
         return (Create(implementation, local, isServer: true), raw);
     }
 
@@ -138,15 +138,15 @@ internal static class AdapterTestKit
     }
 
     /// <summary>A local endpoint and its .NET peer over one in-memory connection.</summary>
-    internal sealed class Link(WebSocket local, WebSocket peer, AdapterDuplexStream localStream, AdapterDuplexStream peerStream) : IDisposable
+    internal sealed class Link(WebSocket local, WebSocket peer, DuplexStream localStream, DuplexStream peerStream) : IDisposable
     {
         public WebSocket Local { get; } = local;
 
         public WebSocket Peer { get; } = peer;
 
-        public AdapterDuplexStream LocalStream { get; } = localStream;
+        public DuplexStream LocalStream { get; } = localStream;
 
-        public AdapterDuplexStream PeerStream { get; } = peerStream;
+        public DuplexStream PeerStream { get; } = peerStream;
 
         public void Dispose()
         {

@@ -24,7 +24,7 @@ public class ClientWebSocketEchoTests
         await RoundTripAsync(client, WebSocketMessageType.Binary, [Payloads.Pattern(300, 1)]);
         await RoundTripAsync(client, WebSocketMessageType.Text, [[]]);
         await RoundTripAsync(client, WebSocketMessageType.Binary, [Payloads.Pattern(10, 2), Payloads.Pattern(70000, 3), [], Payloads.Pattern(5, 4)]);
-        byte[] text = Payloads.Text(20);
+        byte[] text = Payloads.PatternText(20);
         await RoundTripAsync(client, WebSocketMessageType.Text, [text[..3], text[3..9], text[9..]]);
         await RoundTripAsync(client, WebSocketMessageType.Binary, [Payloads.Pattern(1 << 20, 5)]);
 

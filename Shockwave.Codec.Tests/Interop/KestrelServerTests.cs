@@ -25,12 +25,12 @@ public class KestrelServerTests
         foreach (int size in new[] { 0, 1, 125, 126, 65535, 65536, 1 << 20 })
         {
             await RoundTripAsync(connection, WebSocketMessageType.Binary, [Payloads.Pattern(size, size)]);
-            await RoundTripAsync(connection, WebSocketMessageType.Text, [Payloads.Text(size)]);
+            await RoundTripAsync(connection, WebSocketMessageType.Text, [Payloads.PatternText(size)]);
         }
 
         // Fragments written one by one, an empty one among them; the text is split inside "é" and inside "😀".
         await RoundTripAsync(connection, WebSocketMessageType.Binary, [Payloads.Pattern(1000, 1), [], Payloads.Pattern(70000, 2)]);
-        byte[] text = Payloads.Text(1000);
+        byte[] text = Payloads.PatternText(1000);
         await RoundTripAsync(connection, WebSocketMessageType.Text, [text[..2], text[2..7], [], text[7..]]);
         await RoundTripAsync(connection, WebSocketMessageType.Text, [[], []]);
 

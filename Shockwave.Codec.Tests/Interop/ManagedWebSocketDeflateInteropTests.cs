@@ -55,15 +55,15 @@ public class ManagedWebSocketDeflateInteropTests
         var messages = new List<TestMessage>();
         foreach (int size in new[] { 0, 1, 125, 126, 65535, 65536, 1 << 20 })
         {
-            messages.Add(new TestMessage(WebSocketMessageType.Text, DeflateConnectionTests.JsonLike(size, seed + size), [size]));
-            messages.Add(new TestMessage(WebSocketMessageType.Binary, Tests.Payloads.Binary(size, seed + size), [size]));
+            messages.Add(new TestMessage(WebSocketMessageType.Text, Payloads.JsonLike(size, seed + size), [size]));
+            messages.Add(new TestMessage(WebSocketMessageType.Binary, Payloads.Binary(size, seed + size), [size]));
         }
 
-        messages.Add(new TestMessage(WebSocketMessageType.Text, Tests.Payloads.Text(70_000, seed), [10, 0, 30_000, 39_990]));
-        messages.Add(new TestMessage(WebSocketMessageType.Binary, DeflateConnectionTests.JsonLike(200_000, seed), [100_000, 100_000]));
+        messages.Add(new TestMessage(WebSocketMessageType.Text, Payloads.Text(70_000, seed), [10, 0, 30_000, 39_990]));
+        messages.Add(new TestMessage(WebSocketMessageType.Binary, Payloads.JsonLike(200_000, seed), [100_000, 100_000]));
         if (clientBits == 15 && serverBits == 15)
         {
-            messages.Add(new TestMessage(WebSocketMessageType.Text, DeflateConnectionTests.JsonLike(16 << 20, seed), [16 << 20]));
+            messages.Add(new TestMessage(WebSocketMessageType.Text, Payloads.JsonLike(16 << 20, seed), [16 << 20]));
         }
 
         var apis = Enum.GetValues<ReadApi>();

@@ -54,12 +54,12 @@ public class NodeWsServerTests
 
         foreach (int size in new[] { 0, 1, 126, 65536, 1 << 20 })
         {
-            await RoundTripAsync(connection, WebSocketMessageType.Text, [Payloads.Text(size)]);
+            await RoundTripAsync(connection, WebSocketMessageType.Text, [Payloads.PatternText(size)]);
         }
 
         // Fragments written one by one; the text is split inside "é" and inside "😀".
         await RoundTripAsync(connection, WebSocketMessageType.Binary, [Payloads.Pattern(1000, 1), [], Payloads.Pattern(70000, 2)]);
-        byte[] text = Payloads.Text(10);
+        byte[] text = Payloads.PatternText(10);
         await RoundTripAsync(connection, WebSocketMessageType.Text, [text[..2], text[2..7], text[7..]]);
 
         // A ping between two fragments of a message, answered while the message is open.

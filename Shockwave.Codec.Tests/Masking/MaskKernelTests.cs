@@ -18,7 +18,7 @@ public class MaskKernelTests
         const uint key = 0xC0FFEE11;
         for (int length = 0; length <= 300; length++)
         {
-            byte[] original = MaskTestKit.RandomBytes(length, seed: length);
+            byte[] original = Payloads.Binary(length, seed: length);
             for (int offset = 0; offset < 4; offset++)
             {
                 byte[] expected = MaskTestKit.Reference(original, key, offset);
@@ -44,7 +44,7 @@ public class MaskKernelTests
         const uint key = 0x8BADF00D;
         for (int length = 0; length <= 300; length++)
         {
-            byte[] original = MaskTestKit.RandomBytes(length, seed: ~length);
+            byte[] original = Payloads.Binary(length, seed: ~length);
             for (int offset = 0; offset < 4; offset++)
             {
                 byte[] expected = MaskTestKit.Reference(original, key, offset);
@@ -73,7 +73,7 @@ public class MaskKernelTests
         const uint key = 0x76543210;
         foreach (int length in new[] { 4096, 4096 + 127, 65_536 + 1, 1 << 20 })
         {
-            byte[] original = MaskTestKit.RandomBytes(length, seed: length);
+            byte[] original = Payloads.Binary(length, seed: length);
             byte[] expected = MaskTestKit.Reference(original, key, 3);
             uint nativeKey = MaskTestKit.NativeKey(key, 3);
             foreach ((int sourceMisalignment, int destinationMisalignment) in new[] { (0, 0), (1, 1), (63, 63), (1, 2), (17, 0) })

@@ -39,14 +39,6 @@ internal static class MaskTestKit
         return MemoryMarshal.Read<uint>(rotated);
     }
 
-    /// <summary>Deterministic test data.</summary>
-    public static byte[] RandomBytes(int length, int seed)
-    {
-        var bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
-
     /// <summary>The kernels this build has and this machine accelerates (a kernel for an unaccelerated width is left out).</summary>
     public static IReadOnlyList<(string Name, MaskKernel Kernel)> Kernels { get; } = CreateKernels();
 

@@ -52,7 +52,7 @@ public class MaskerTests
         const uint key = 0x9E3779B9;
         foreach (int length in s_lengths)
         {
-            byte[] original = MaskTestKit.RandomBytes(length, seed: length);
+            byte[] original = Payloads.Binary(length, seed: length);
             for (int offset = 0; offset < 4; offset++)
             {
                 byte[] expected = MaskTestKit.Reference(original, key, offset);
@@ -76,7 +76,7 @@ public class MaskerTests
         const uint key = 0x01234567;
         foreach (int length in s_lengths)
         {
-            byte[] original = MaskTestKit.RandomBytes(length, seed: ~length);
+            byte[] original = Payloads.Binary(length, seed: ~length);
             for (int offset = 0; offset < 4; offset++)
             {
                 byte[] expected = MaskTestKit.Reference(original, key, offset);
@@ -99,7 +99,7 @@ public class MaskerTests
     [Fact]
     public void Copying_into_a_longer_destination_leaves_its_end_alone()
     {
-        byte[] source = MaskTestKit.RandomBytes(100, seed: 5);
+        byte[] source = Payloads.Binary(100, seed: 5);
         var destination = new PlacedBuffer(130, 1);
 
         Masker.Apply(source, destination.Data, 0xDEADBEEF, 2);
@@ -112,7 +112,7 @@ public class MaskerTests
     public void Masker_continues_the_offset_across_chunks()
     {
         const uint key = 0xA1B2C3D4;
-        byte[] payload = MaskTestKit.RandomBytes(1000, seed: 1);
+        byte[] payload = Payloads.Binary(1000, seed: 1);
         byte[] expected = MaskTestKit.Reference(payload, key, 2);
         var masker = new Masker(key, offset: 2);
         int position = 0;
@@ -131,7 +131,7 @@ public class MaskerTests
     public void Masker_copying_continues_the_offset_across_chunks()
     {
         const uint key = 0x0BADF00D;
-        byte[] payload = MaskTestKit.RandomBytes(300, seed: 2);
+        byte[] payload = Payloads.Binary(300, seed: 2);
         var destination = new byte[300];
         var masker = new Masker(key);
 
@@ -146,7 +146,7 @@ public class MaskerTests
     [Fact]
     public void Default_masker_is_the_identity()
     {
-        byte[] data = MaskTestKit.RandomBytes(40, seed: 3);
+        byte[] data = Payloads.Binary(40, seed: 3);
         byte[] expected = (byte[])data.Clone();
         var masker = default(Masker);
 
@@ -188,7 +188,7 @@ public class MaskerTests
         const int length = 200;
         for (int shift = -40; shift <= 40; shift++)
         {
-            byte[] buffer = MaskTestKit.RandomBytes(length + 80, seed: shift + 100);
+            byte[] buffer = Payloads.Binary(length + 80, seed: shift + 100);
             int sourceStart = 40;
             byte[] expected = MaskTestKit.Reference(buffer.AsSpan(sourceStart, length), key, 1);
 
@@ -202,7 +202,7 @@ public class MaskerTests
     [Fact]
     public void Apply_allocates_nothing()
     {
-        byte[] buffer = MaskTestKit.RandomBytes(4096, seed: 4);
+        byte[] buffer = Payloads.Binary(4096, seed: 4);
         var destination = new byte[4096];
         RunAll(buffer, destination); // warm up: JIT, tiering
         Assert.Equal(0, AllocationCounter.Least(() => RunAll(buffer, destination)));

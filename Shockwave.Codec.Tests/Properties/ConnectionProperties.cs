@@ -34,7 +34,7 @@ public class ConnectionProperties
         MessageConnection server;
         if (maxTransportRead == Pipe)
         {
-            (System.IO.Pipelines.IDuplexPipe clientEnd, System.IO.Pipelines.IDuplexPipe serverEnd) = PipePair.Create();
+            (System.IO.Pipelines.IDuplexPipe clientEnd, System.IO.Pipelines.IDuplexPipe serverEnd) = DuplexPipe.Create();
             client = new MessageConnection(clientEnd, clientOptions);
             server = new MessageConnection(serverEnd, serverOptions);
         }

@@ -4,7 +4,6 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Shockwave.Codec.Fuzz;
-using Shockwave.Codec.Tests.Framing;
 using Shockwave.Codec.Tests.Properties.Arbitraries;
 
 namespace Shockwave.Codec.Tests.Properties;
@@ -61,7 +60,7 @@ public class HeaderReferenceProperties
         // Sometimes a forced 16- or 64-bit length field: non-minimal for short lengths (RFC 6455 §5.2), and for the
         // 16-bit field a length cut to its low 16 bits.
         long length = lengthBytes == 2 ? spec.Length & 0xFFFF : spec.Length;
-        byte[] wire = [.. FrameHeaderParserTests.RawHeader(first, length, spec.Masked, spec.Key, lengthBytes), .. tail];
+        byte[] wire = [.. RawFrame.Header(first, length, spec.Masked, spec.Key, lengthBytes), .. tail];
         if (disturbAt >= 0 && disturbAt < wire.Length)
         {
             wire[disturbAt] ^= disturbBits;

@@ -7,7 +7,7 @@ namespace Shockwave.Codec.Tests.Properties.Arbitraries;
 public sealed record MaskCase(int Length, int Offset, int Misalignment, uint Key, int Seed)
 {
     /// <summary>Deterministic payload bytes for this case.</summary>
-    public byte[] Payload() => Masking.MaskTestKit.RandomBytes(Length, Seed);
+    public byte[] Payload() => Payloads.Binary(Length, Seed);
 }
 
 /// <summary>A <see cref="MaskCase"/> and where to cut its payload into chunks (sorted positions in 0..Length, repeats allowed).</summary>

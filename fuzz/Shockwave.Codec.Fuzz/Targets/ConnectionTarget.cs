@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 
 namespace Shockwave.Codec.Fuzz;
@@ -34,8 +33,12 @@ internal sealed class ConnectionTarget : IFuzzTarget
         MessageDecoderOptions decoderOptions = DecoderTarget.OptionsFor(WebSocketRole.Server, (byte)(options & ~0x01));
         List<DecoderEvent> expected = Reference(wire, decoderOptions);
 
-        var pool = new CountingPool();
-        var transport = new ScriptedStream(wire, Chunking.Cut(wire.Length, readSizes));
+        // Fresh arrays of the exact size for every rent: nothing carries over from an earlier input.
+        TrackingArrayPool pool = TrackingArrayPool.WithExactArrays();
+
+        // The wire bytes in the planned reads, then the end of the stream; what the server writes is kept.
+        int[] reads = [.. Chunking.Cut(wire.Length, readSizes).Select(c => c.Length)];
+        var transport = new RecordingStream(new TrickleStream(new ReplayStream(wire, loop: false), reads.Length > 0 ? reads : [1]));
         var connection = new MessageConnection(transport, new MessageConnectionOptions
         {
             Role = WebSocketRole.Server,
@@ -91,6 +94,7 @@ internal sealed class ConnectionTarget : IFuzzTarget
         }
 
         Check.Equal(0, pool.Outstanding, "pooled buffers still rented after Dispose");
+        Check.True(pool.Violations.Count == 0, $"wrong returns to the pool: {string.Join("; ", pool.Violations)}");
 
         // The reference's story up to where the connection stops reading: its first close or error.
         int stop = expected.FindIndex(e => e.Kind is DecodeResultKind.Close or DecodeResultKind.Error);
@@ -106,7 +110,7 @@ internal sealed class ConnectionTarget : IFuzzTarget
         }
 
         // What the server sent back, read as its peer reads it (unmasked server frames, RFC 6455 §5.1).
-        List<DecoderEvent> sent = Reference(transport.Written, new MessageDecoderOptions { Role = WebSocketRole.Client, MaxMessageSize = DecoderTarget.MaxMessageSize });
+        List<DecoderEvent> sent = Reference(transport.BytesWritten, new MessageDecoderOptions { Role = WebSocketRole.Client, MaxMessageSize = DecoderTarget.MaxMessageSize });
         List<byte[]> pings = story.Where(e => e.Kind == DecodeResultKind.Ping).Select(e => e.Payload).ToList();
         List<byte[]> pongs = sent.Where(e => e.Kind == DecodeResultKind.Pong).Select(e => e.Payload).ToList();
         Check.Equal(pings.Count, pongs.Count, "pongs sent for the pings received (RFC 6455 §5.5.2)");
@@ -154,90 +158,5 @@ internal sealed class ConnectionTarget : IFuzzTarget
         var run = new DecoderRun(new MessageDecoder(options), options, Math.Max(MessageDecoder.MinimumBufferSize, wire.Length));
         run.Feed(wire, [(0, wire.Length)]);
         return run.Events;
-    }
-
-    /// <summary>Replays the wire bytes in planned reads (then reports the end of the stream) and keeps what is written.</summary>
-    private sealed class ScriptedStream(byte[] wire, List<(int Start, int Length)> reads) : Stream
-    {
-        private readonly List<byte> _written = [];
-        private int _read;
-        private int _offset;
-
-        public byte[] Written => [.. _written];
-
-        public override bool CanRead => true;
-
-        public override bool CanWrite => true;
-
-        public override bool CanSeek => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_read == reads.Count || buffer.IsEmpty)
-            {
-                return 0;
-            }
-
-            (int start, int length) = reads[_read];
-            int count = Math.Min(length - _offset, buffer.Length);
-            wire.AsSpan(start + _offset, count).CopyTo(buffer);
-            _offset += count;
-            if (_offset == length)
-            {
-                _read++;
-                _offset = 0;
-            }
-
-            return count;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer) => _written.AddRange(buffer.ToArray());
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-    }
-
-    /// <summary>A pool that counts what is out, and refuses an array returned twice or never rented.</summary>
-    private sealed class CountingPool : ArrayPool<byte>
-    {
-        private readonly HashSet<byte[]> _out = new(ReferenceEqualityComparer.Instance);
-
-        public int Outstanding => _out.Count;
-
-        public override byte[] Rent(int minimumLength)
-        {
-            byte[] array = new byte[minimumLength];
-            if (array.Length > 0)
-            {
-                _out.Add(array);
-            }
-
-            return array;
-        }
-
-        public override void Return(byte[] array, bool clearArray = false)
-        {
-            if (array.Length > 0)
-            {
-                Check.True(_out.Remove(array), "an array returned twice, or one the pool never rented");
-            }
-        }
     }
 }

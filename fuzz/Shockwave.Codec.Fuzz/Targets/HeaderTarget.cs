@@ -45,7 +45,7 @@ internal sealed partial class HeaderTarget : IFuzzTarget
         // Multi-segment input must answer exactly as the same bytes in one span.
         byte[] copy = wire.ToArray();
         List<int> cuts = (options & 0x80) != 0 ? EveryByte(copy.Length) : Cuts(copy.Length, cut1, cut2);
-        ReadOnlySequence<byte> sequence = SequenceBuilder.Create(copy, cuts);
+        ReadOnlySequence<byte> sequence = SegmentHelper.Create(copy, cuts);
         OperationStatus sequenceStatus = parser.Parse(sequence, out FrameHeader sequenceHeader, out int sequenceConsumed);
         Same(sequenceStatus, sequenceHeader, sequenceConsumed, parser.Error, status, header, consumed, error, "multi-segment");
 

@@ -1,4 +1,4 @@
-namespace Shockwave.Codec.Tests;
+namespace Shockwave.Codec.Testing;
 
 /// <summary>
 /// Wraps a stream and keeps a copy of every byte read from it and written to it, so a test can parse afterwards

@@ -1,11 +1,10 @@
 using System.Buffers;
-using Xunit;
 
-namespace Shockwave.Codec.Tests;
+namespace Shockwave.Codec.Testing;
 
 /// <summary>
 /// An <see cref="ArrayPool{T}"/> that wraps a real pool and records every array it hands out, so a test can prove
-/// that everything rented was returned exactly once (DESIGN §2). Returning an array twice, or one this pool never
+/// that everything rented was returned exactly once. Returning an array twice, or one this pool never
 /// rented, throws at once and is also remembered in <see cref="Violations"/> (a library <c>finally</c> might
 /// otherwise swallow the exception).
 /// </summary>
@@ -27,7 +26,15 @@ internal sealed class TrackingArrayPool : ArrayPool<byte>
     {
     }
 
+    /// <summary>Creates a tracking pool over <paramref name="inner"/>, which hands out the arrays.</summary>
     public TrackingArrayPool(ArrayPool<byte> inner) => _inner = inner;
+
+    /// <summary>
+    /// Creates a tracking pool whose every rent is a new array of exactly the length asked for, and whose returns are
+    /// dropped: no array is reused, so no stale bytes from an earlier rent can hide a bug, nothing depends on what ran
+    /// before (the fuzz harness needs that), and a caller that trusts the array's length instead of its own shows.
+    /// </summary>
+    public static TrackingArrayPool WithExactArrays() => new(ExactArrays.Instance);
 
     /// <summary>Arrays rented and not yet returned.</summary>
     public int Outstanding
@@ -110,9 +117,10 @@ internal sealed class TrackingArrayPool : ArrayPool<byte>
     }
 
     /// <summary>
-    /// Asserts that no array is outstanding and that no return was wrong. A read ended by disposal gives its buffers
-    /// back on its own thread a moment later, so outstanding arrays get a bounded grace period first.
+    /// Throws unless no array is outstanding and no return was wrong. A read ended by disposal gives its buffers back on
+    /// its own thread a moment later, so outstanding arrays get a bounded grace period first.
     /// </summary>
+    /// <exception cref="InvalidOperationException">An array is outstanding, or a return was wrong.</exception>
     public void AssertAllReturned()
     {
         for (int i = 0; i < 500 && Outstanding > 0; i++)
@@ -120,7 +128,27 @@ internal sealed class TrackingArrayPool : ArrayPool<byte>
             Thread.Sleep(10);
         }
 
-        Assert.Empty(Violations);
-        Assert.True(Outstanding == 0, $"{Outstanding} rented array(s) not returned: {string.Join(", ", OutstandingLengths)} B");
+        IReadOnlyList<string> violations = Violations;
+        if (violations.Count > 0)
+        {
+            throw new InvalidOperationException($"Wrong returns to the pool: {string.Join("; ", violations)}");
+        }
+
+        if (Outstanding != 0)
+        {
+            throw new InvalidOperationException($"{Outstanding} rented array(s) not returned: {string.Join(", ", OutstandingLengths)} B");
+        }
+    }
+
+    /// <summary>New arrays of the exact length asked for; returns are dropped.</summary>
+    private sealed class ExactArrays : ArrayPool<byte>
+    {
+        public static readonly ExactArrays Instance = new();
+
+        public override byte[] Rent(int minimumLength) => minimumLength == 0 ? [] : new byte[minimumLength];
+
+        public override void Return(byte[] array, bool clearArray = false)
+        {
+        }
     }
 }

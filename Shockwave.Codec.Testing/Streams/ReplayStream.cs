@@ -1,24 +1,29 @@
-namespace Shockwave.Codec.Bench.Infrastructure;
+namespace Shockwave.Codec.Testing;
 
 /// <summary>
-/// A read-only stream that replays the same bytes forever: a read returns what is left up to the end of the data
-/// (never wrapping inside one read) and the next read starts again from the beginning. The data is a whole number of
-/// frames, so the wrap always falls on a frame boundary. Writes are discarded (a server may owe a pong; none is sent here).
+/// A read-only stream that replays the same bytes: a read returns what is left up to the end of the data (never
+/// wrapping inside one read). Looping, the next read starts again from the beginning, forever (the benchmarks' data is a
+/// whole number of frames, so the wrap always falls on a frame boundary); otherwise reads report end of stream once the
+/// data is read. Writes are discarded (a server may owe a pong; wrap this in a <see cref="RecordingStream"/> to keep it).
 /// </summary>
 internal sealed class ReplayStream : Stream
 {
     private readonly byte[] _data;
+    private readonly bool _loop;
     private int _position;
 
-    public ReplayStream(byte[] data)
+    /// <param name="data">The bytes to replay; not copied.</param>
+    /// <param name="loop">Whether to start again at the end of the data instead of reporting end of stream.</param>
+    public ReplayStream(byte[] data, bool loop = true)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (data.Length == 0)
+        if (loop && data.Length == 0)
         {
             throw new ArgumentException("Nothing to replay.", nameof(data));
         }
 
         _data = data;
+        _loop = loop;
     }
 
     public override bool CanRead => true;
@@ -40,7 +45,7 @@ internal sealed class ReplayStream : Stream
         int count = Math.Min(buffer.Length, _data.Length - _position);
         _data.AsSpan(_position, count).CopyTo(buffer);
         _position += count;
-        if (_position == _data.Length)
+        if (_loop && _position == _data.Length)
         {
             _position = 0;
         }

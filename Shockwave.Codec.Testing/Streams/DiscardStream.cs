@@ -1,4 +1,4 @@
-namespace Shockwave.Codec.Bench.Infrastructure;
+namespace Shockwave.Codec.Testing;
 
 /// <summary>
 /// A stream that accepts every write at once and keeps only the byte count (so a send benchmark has a result to return);

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks.Sources;
 
-namespace Shockwave.Codec.Bench.Infrastructure;
+namespace Shockwave.Codec.Testing;
 
 /// <summary>
 /// A single-producer, single-consumer byte ring: one direction of an in-memory duplex transport. Reads and writes

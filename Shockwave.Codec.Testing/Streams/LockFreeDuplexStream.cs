@@ -1,18 +1,24 @@
-namespace Shockwave.Codec.Bench.Infrastructure;
+namespace Shockwave.Codec.Testing;
 
 /// <summary>
 /// One end of an in-memory duplex byte stream: it reads from one <see cref="ByteRing"/> and writes into the other.
 /// Reads and writes complete synchronously whenever data or space is there, so a single thread can drive both ends of
 /// a conversation; a read of an empty ring waits without allocating, and a zero-byte read waits for data without
-/// consuming it (the semantics of a socket), so it supports <see cref="MessageConnectionOptions.UseZeroByteReads"/>.
+/// consuming it (the semantics of a socket), so it supports <c>MessageConnectionOptions.UseZeroByteReads</c>.
 /// Both stacks under comparison get exactly this transport.
 /// </summary>
-internal sealed class InMemoryDuplexStream : Stream
+/// <remarks>
+/// The benchmarks' transport, on the measured path of the echo benchmarks: no lock, no allocation per read or write,
+/// continuations inline on the signalling side, blocking calls that spin, cancellation honoured on entry only. Tests
+/// want the opposite (cancellable waits, injected faults, bounded blocking waits, asynchronous continuations) and use
+/// <see cref="DuplexStream"/>; the two are kept apart so that neither pays for the other.
+/// </remarks>
+internal sealed class LockFreeDuplexStream : Stream
 {
     private readonly ByteRing _incoming;
     private readonly ByteRing _outgoing;
 
-    private InMemoryDuplexStream(ByteRing incoming, ByteRing outgoing)
+    private LockFreeDuplexStream(ByteRing incoming, ByteRing outgoing)
     {
         _incoming = incoming;
         _outgoing = outgoing;
@@ -36,11 +42,11 @@ internal sealed class InMemoryDuplexStream : Stream
     }
 
     /// <summary>Creates two connected ends; each direction buffers up to <paramref name="capacity"/> bytes (a power of two).</summary>
-    public static (InMemoryDuplexStream First, InMemoryDuplexStream Second) CreatePair(int capacity)
+    public static (LockFreeDuplexStream First, LockFreeDuplexStream Second) CreatePair(int capacity)
     {
         var forward = new ByteRing(capacity);
         var backward = new ByteRing(capacity);
-        return (new InMemoryDuplexStream(backward, forward), new InMemoryDuplexStream(forward, backward));
+        return (new LockFreeDuplexStream(backward, forward), new LockFreeDuplexStream(forward, backward));
     }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>

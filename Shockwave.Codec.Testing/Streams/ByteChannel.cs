@@ -1,4 +1,4 @@
-namespace Shockwave.Codec.Tests;
+namespace Shockwave.Codec.Testing;
 
 /// <summary>
 /// One direction of an in-memory connection: a bounded ring of bytes with one writing end and one reading end,
@@ -21,6 +21,7 @@ internal sealed class ByteChannel
     private Exception? _writeFault;
     private TaskCompletionSource<bool>? _readable;
     private TaskCompletionSource<bool>? _writable;
+    private int _armedReaders;
 
     public ByteChannel(int capacity) => _ring = new byte[capacity];
 
@@ -35,6 +36,12 @@ internal sealed class ByteChannel
             }
         }
     }
+
+    /// <summary>
+    /// Whether a read is waiting for data with its cancellation registered, so the reader has certainly started and
+    /// cancelling its token now cancels that read (see <see cref="DuplexStream.IsReadPending"/>).
+    /// </summary>
+    public bool HasArmedReader => Volatile.Read(ref _armedReaders) > 0;
 
     /// <summary>Whether the writing end finished; readers see end of stream once the bytes left are read.</summary>
     public bool IsWriterCompleted
@@ -54,6 +61,12 @@ internal sealed class ByteChannel
     /// </summary>
     public ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // As a socket does: a cancelled token fails the read even when data is there.
+            return ValueTask.FromCanceled<int>(cancellationToken);
+        }
+
         Task waiter;
         lock (_gate)
         {
@@ -177,7 +190,7 @@ internal sealed class ByteChannel
     {
         while (true)
         {
-            await waiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await WaitArmedAsync(waiter, cancellationToken).ConfigureAwait(false);
             lock (_gate)
             {
                 if (TryReadLocked(destination.Span, out int read))
@@ -186,6 +199,50 @@ internal sealed class ByteChannel
                 }
 
                 waiter = ReadableLocked();
+            }
+        }
+    }
+
+    /// <summary>Waits for <paramref name="waiter"/> or the cancellation of this read, counted as an armed reader meanwhile.</summary>
+    private async Task WaitArmedAsync(Task waiter, CancellationToken cancellationToken)
+    {
+        if (!cancellationToken.CanBeCanceled)
+        {
+            Interlocked.Increment(ref _armedReaders);
+            try
+            {
+                await waiter.ConfigureAwait(false);
+                return;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _armedReaders);
+            }
+        }
+
+        // The read counts as armed once it has registered with the token. Its registration is then the newest on the
+        // token, and CancellationTokenSource runs callbacks newest first (the runtime's behaviour, not a documented
+        // promise): cancelling cancels this read before callbacks registered earlier (ManagedWebSocket's abort, which
+        // disposes the stream) can fail it otherwise. The reader resumes on the thread pool, never inline in Cancel,
+        // where it would unregister those later callbacks before they run (ManagedWebSocket would then never abort).
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (cancellationToken.Register(static (state, token) => ((TaskCompletionSource)state!).TrySetCanceled(token), cancelled))
+        {
+            Interlocked.Increment(ref _armedReaders);
+            try
+            {
+                await Task.WhenAny(waiter, cancelled.Task).ConfigureAwait(false);
+
+                // A cancellation wins over a wake-up that came with it, such as the disposal that the token's older
+                // callbacks cause: the read is cancelled, deterministically.
+                if (cancelled.Task.IsCompleted)
+                {
+                    await cancelled.Task.ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _armedReaders);
             }
         }
     }

@@ -1,11 +1,11 @@
 using System.Buffers;
 using System.IO.Pipelines;
 
-namespace Shockwave.Codec.Tests;
+namespace Shockwave.Codec.Testing;
 
 /// <summary>
 /// A <see cref="Stream"/> over one end of an <see cref="IDuplexPipe"/>, so that a stream-based peer (ManagedWebSocket)
-/// can talk to a connection that runs on the other end of a <see cref="PipePair"/>. Zero-byte reads wait for data
+/// can talk to a connection that runs on the other end of a <see cref="DuplexPipe"/>. Zero-byte reads wait for data
 /// without consuming it. Disposing completes both halves of the pipe end.
 /// </summary>
 internal sealed class DuplexPipeStream : Stream

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Shockwave.Codec.Tests;
+namespace Shockwave.Codec.Testing;
 
 /// <summary>
 /// A <see cref="MemoryPool{T}"/> of fixed 4 KiB blocks for test pipes, as a server brings its own block pool

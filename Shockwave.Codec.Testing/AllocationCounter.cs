@@ -1,4 +1,4 @@
-namespace Shockwave.Codec.Tests;
+namespace Shockwave.Codec.Testing;
 
 /// <summary>Exact allocation counts for the "allocates nothing" tests.</summary>
 internal static class AllocationCounter

@@ -1,15 +1,21 @@
-namespace Shockwave.Codec.Tests;
+namespace Shockwave.Codec.Testing;
 
 /// <summary>
 /// One end of an in-memory, full-duplex byte connection (<see cref="Create"/> makes both ends): what one end writes,
 /// the other reads. Async and blocking reads and writes, zero-byte reads that wait for data, bounded buffering with
-/// back-pressure, and switches to make the end vanish or fail.
+/// back-pressure, and switches to make the end vanish or fail. It behaves like a connected socket stream where the
+/// WebSocket implementations can tell the difference: reads honour cancellation (a cancelled token fails a read even
+/// when data is there); disposing one end is a vanished peer, so the other end reads what was already sent and then end
+/// of stream (0), and its writes fail with <see cref="IOException"/>; reads pending on an end when that end is disposed
+/// fail with <see cref="ObjectDisposedException"/>, as a socket's do when it is closed under them.
 /// </summary>
 /// <remarks>
 /// Operations complete synchronously whenever data (or room) is already there. The <see cref="Task"/>-returning
 /// overloads, which the netstandard2.0 build of the library calls, hand back a cached task per byte count when they
 /// complete synchronously (<see cref="MemoryStream"/> caches its last one), so they allocate nothing in steady
-/// state either and the allocation tests measure the library alone.
+/// state either and the allocation tests measure the library alone. Continuations run asynchronously and waits are
+/// bounded (<see cref="ByteChannel.BlockingLimit"/>): a test double's job is to behave and to fail loudly. The
+/// benchmarks' transport, <see cref="LockFreeDuplexStream"/>, makes the opposite trade.
 /// </remarks>
 internal sealed class DuplexStream : Stream
 {
@@ -39,6 +45,12 @@ internal sealed class DuplexStream : Stream
 
     /// <summary>Whether this end was disposed or vanished.</summary>
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>
+    /// Whether a read on this end is waiting for data with its cancellation registered, so the reader has certainly
+    /// started and cancelling its token now cancels this read.
+    /// </summary>
+    public bool IsReadPending => _input.HasArmedReader;
 
     /// <summary>Whether the other end will send nothing more (it was disposed or vanished).</summary>
     public bool RemoteEnded => _input.IsWriterCompleted;
