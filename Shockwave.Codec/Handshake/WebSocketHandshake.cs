@@ -50,9 +50,11 @@ public static class WebSocketHandshake
 
                 byte[] response = handshake.CreateResponse();
                 await stream.WriteAsync(response, 0, response.Length, cancellationToken).ConfigureAwait(false);
+
+                // Flushed either way: over a buffering stream the client would otherwise wait for the 101 for ever.
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                 if (status != OperationStatus.Done)
                 {
-                    await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                     throw new WebSocketHandshakeException(handshake.Error, handshake.StatusCode);
                 }
 
