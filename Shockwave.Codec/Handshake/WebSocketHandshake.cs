@@ -121,5 +121,5 @@ public static class WebSocketHandshake
     }
 
     private static MessageConnectionOptions WithRole(MessageConnectionOptions? options, WebSocketRole role) =>
-        (options ?? new MessageConnectionOptions()).WithRole(role);
+        (options ?? new MessageConnectionOptions().FreezeOwn()).WithRole(role);
 }

@@ -73,7 +73,7 @@ public sealed class MessageDecoder
         _role = options.Role;
         _allowedReservedBits = options.AllowedReservedBits & ReservedBits.All;
         _maxMessageSize = options.MaxMessageSize;
-        _maxFrameSize = Math.Min(options.MaxFrameSize ?? options.MaxMessageSize, options.MaxMessageSize);
+        _maxFrameSize = Math.Min(options.MaxFrameSize, options.MaxMessageSize);
         _maxFragments = options.MaxFragments;
         _validateUtf8 = options.ValidateUtf8;
     }
