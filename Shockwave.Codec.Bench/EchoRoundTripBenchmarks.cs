@@ -170,7 +170,7 @@ public class EchoRoundTripBenchmarks
     {
         _client.WriteMessage(MessageType, _payload);
         WebSocketMessage request = _server.ReadMessage();
-        _server.WriteMessage(request.MessageType, request.Data);
+        _server.WriteMessage(request.MessageType, request.Data.Span);
         return _client.ReadMessage().Data.Length;
     }
 

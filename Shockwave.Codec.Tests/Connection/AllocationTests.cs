@@ -211,15 +211,15 @@ public class AllocationTests
                     Done(_server.WriteMessageAsync(WebSocketMessageType.Binary, request2.Data));
                     WebSocketMessage response2 = Done(_client.ReadMessageAsync());
                     length = response2.Data.Length;
-                    response2.Data.CopyTo(_clientBuffer, 0);
+                    response2.Data.Span.CopyTo(_clientBuffer);
                     break;
                 default:
                     _client.WriteMessage(WebSocketMessageType.Binary, _payload);
                     WebSocketMessage request3 = _server.ReadMessage();
-                    _server.WriteMessage(WebSocketMessageType.Binary, request3.Data);
+                    _server.WriteMessage(WebSocketMessageType.Binary, request3.Data.Span);
                     WebSocketMessage response3 = _client.ReadMessage();
                     length = response3.Data.Length;
-                    response3.Data.CopyTo(_clientBuffer, 0);
+                    response3.Data.Span.CopyTo(_clientBuffer);
                     break;
             }
 

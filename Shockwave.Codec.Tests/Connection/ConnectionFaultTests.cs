@@ -337,7 +337,7 @@ public class ConnectionFaultTests
         for (int n = 0; n < Writers * PerWriter; n++)
         {
             WebSocketMessage received = await reader.ReadMessageAsync().Within();
-            byte[] data = received.MessageType == WebSocketMessageType.Text ? Convert.FromBase64String(received.GetText()) : received.Data;
+            byte[] data = received.MessageType == WebSocketMessageType.Text ? Convert.FromBase64String(received.GetText()) : received.Data.ToArray();
             (int w, int i) = (data[0], BitConverter.ToInt32(data, 1));
             Assert.Equal(next[w]++, i);
             Assert.Equal(Tagged(w, i, data.Length), data);

@@ -94,7 +94,7 @@ public class ManagedWebSocketInteropTests
         Task send = link.Theirs.SendAsync(toUs.Data, type, endOfMessage: true, CancellationToken.None);
         WebSocketMessage received = await link.Ours.ReadMessageAsync().Within();
         await send.Within();
-        Messaging.AssertSame(toUs, (received.MessageType, received.Data));
+        Messaging.AssertSame(toUs, (received.MessageType, received.Data.ToArray()));
 
         Task<(WebSocketMessageType, byte[])> receive = Messaging.ReceiveAsync(link.Theirs);
         await link.Ours.WriteMessageAsync(type, toThem.Data).Within();

@@ -68,7 +68,7 @@ internal static class Messaging
         {
             case ReadApi.Message:
                 WebSocketMessage message = await connection.ReadMessageAsync();
-                return (message.MessageType, message.Data);
+                return (message.MessageType, message.Data.ToArray());
             case ReadApi.Pooled:
                 using (PooledMessage pooled = await connection.ReadPooledMessageAsync())
                 {
@@ -84,7 +84,7 @@ internal static class Messaging
                 return await Task.Run(() =>
                 {
                     WebSocketMessage m = connection.ReadMessage();
-                    return (m.MessageType, m.Data);
+                    return (m.MessageType, m.Data.ToArray());
                 });
         }
     }

@@ -35,7 +35,7 @@ public class SansIoHandshakeConnectionTests
 
         message = await connection.ReadMessageAsync();
         Assert.Equal(WebSocketMessageType.Binary, message.MessageType);
-        Assert.Equal([9, 8, 7], message.Data);
+        Assert.Equal([9, 8, 7], message.Data.ToArray());
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public class SansIoHandshakeConnectionTests
         using MessageConnection connection = MessageConnection.CreateAfterHandshake(transport, new MessageConnectionOptions(), ReadOnlySpan<byte>.Empty, null, null);
         Assert.Null(connection.SubProtocol);
         WebSocketMessage message = await connection.ReadMessageAsync();
-        Assert.Equal([1, 2], message.Data);
+        Assert.Equal([1, 2], message.Data.ToArray());
     }
 
     [Fact]

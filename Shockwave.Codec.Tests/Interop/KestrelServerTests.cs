@@ -120,7 +120,7 @@ public class KestrelServerTests
         WebSocketMessage echo = await connection.ReadMessageAsync().AsTask().WaitAsync(Timeout);
         Assert.Equal(type, echo.MessageType);
         Assert.Equal(expected.Length, echo.Data.Length);
-        Assert.True(expected.AsSpan().SequenceEqual(echo.Data), $"{type} echo of {expected.Length} B differs");
+        Assert.True(expected.AsSpan().SequenceEqual(echo.Data.Span), $"{type} echo of {expected.Length} B differs");
     }
 }
 #endif

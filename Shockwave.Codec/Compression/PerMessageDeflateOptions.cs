@@ -9,6 +9,11 @@ namespace Shockwave.Codec;
 /// Window sizes are base-2 logarithms of the LZ77 sliding window (RFC 7692 §7.1.2). The wire allows 8..15, but
 /// zlib's raw deflate cannot compress with a 256-byte window, so these options take 9..15; the negotiator maps a
 /// peer's 8 to what can be honoured, or declines (see <see cref="PerMessageDeflateNegotiator"/>).
+/// <para>
+/// Every property can be set, so the options can be bound or configured in place. A handshake or connection that
+/// uses them takes a snapshot and never sees later changes; <see cref="MessageConnection.PerMessageDeflate"/> reports
+/// such a snapshot, whose setters throw <see cref="InvalidOperationException"/>.
+/// </para>
 /// </remarks>
 public sealed class PerMessageDeflateOptions
 {
@@ -18,10 +23,19 @@ public sealed class PerMessageDeflateOptions
     /// <summary>The largest window size, and the default: 32 KiB (RFC 7692 §7.1.2).</summary>
     public const int MaxWindowBits = 15;
 
-    private readonly int _clientMaxWindowBits = MaxWindowBits;
-    private readonly int _serverMaxWindowBits = MaxWindowBits;
-    private readonly int _compressionLevel = 6;
-    private readonly int _minimumCompressSize = DefaultMinimumCompressSize;
+    private int _clientMaxWindowBits = MaxWindowBits;
+    private int _serverMaxWindowBits = MaxWindowBits;
+    private int _compressionLevel = 6;
+    private int _minimumCompressSize = DefaultMinimumCompressSize;
+    private bool _clientContextTakeover = true;
+    private bool _serverContextTakeover = true;
+    private bool _skipCompressionWhenLarger = true;
+
+    // Snapshot bookkeeping, as in MessageConnectionOptions: setters bump _version, _snapshot caches the frozen copy
+    // made at a version (a snapshot's own _version), and a frozen object refuses setters.
+    private int _version;
+    private bool _frozen;
+    private PerMessageDeflateOptions? _snapshot;
 
     /// <summary>The default of <see cref="MinimumCompressSize"/>: 32 bytes, below which deflate rarely wins.</summary>
     /// <remarks>
@@ -37,10 +51,11 @@ public sealed class PerMessageDeflateOptions
     /// offered that parameter.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside 9..15.</exception>
+    /// <exception cref="InvalidOperationException">Set on a connection's snapshot.</exception>
     public int ClientMaxWindowBits
     {
         get => _clientMaxWindowBits;
-        init => _clientMaxWindowBits = CheckWindowBits(value, nameof(ClientMaxWindowBits));
+        set => Set(ref _clientMaxWindowBits, CheckWindowBits(value, nameof(ClientMaxWindowBits)));
     }
 
     /// <summary>
@@ -49,10 +64,11 @@ public sealed class PerMessageDeflateOptions
     /// (RFC 7692 §7.1.2.1).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside 9..15.</exception>
+    /// <exception cref="InvalidOperationException">Set on a connection's snapshot.</exception>
     public int ServerMaxWindowBits
     {
         get => _serverMaxWindowBits;
-        init => _serverMaxWindowBits = CheckWindowBits(value, nameof(ServerMaxWindowBits));
+        set => Set(ref _serverMaxWindowBits, CheckWindowBits(value, nameof(ServerMaxWindowBits)));
     }
 
     /// <summary>
@@ -60,13 +76,15 @@ public sealed class PerMessageDeflateOptions
     /// <c>client_no_context_takeover</c> (RFC 7692 §7.1.1.2): each client message is compressed on its own, and
     /// neither end keeps the client's compression state between messages.
     /// </summary>
-    public bool ClientContextTakeover { get; init; } = true;
+    /// <exception cref="InvalidOperationException">Set on a connection's snapshot.</exception>
+    public bool ClientContextTakeover { get => _clientContextTakeover; set => Set(ref _clientContextTakeover, value); }
 
     /// <summary>
     /// Whether the server may reuse its LZ77 window across messages (default true). False is
     /// <c>server_no_context_takeover</c> (RFC 7692 §7.1.1.1).
     /// </summary>
-    public bool ServerContextTakeover { get; init; } = true;
+    /// <exception cref="InvalidOperationException">Set on a connection's snapshot.</exception>
+    public bool ServerContextTakeover { get => _serverContextTakeover; set => Set(ref _serverContextTakeover, value); }
 
     /// <summary>
     /// The zlib compression level used when sending, 1 (fastest) .. 9 (smallest); default 6, zlib's own default,
@@ -74,17 +92,18 @@ public sealed class PerMessageDeflateOptions
     /// Not negotiated: each end chooses its own.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside 1..9.</exception>
+    /// <exception cref="InvalidOperationException">Set on a connection's snapshot.</exception>
     public int CompressionLevel
     {
         get => _compressionLevel;
-        init
+        set
         {
             if (value is < 1 or > 9)
             {
                 ThrowHelper.ThrowArgumentOutOfRange(nameof(CompressionLevel), "The compression level must be 1..9.");
             }
 
-            _compressionLevel = value;
+            Set(ref _compressionLevel, value);
         }
     }
 
@@ -93,17 +112,18 @@ public sealed class PerMessageDeflateOptions
     /// message. Default <see cref="DefaultMinimumCompressSize"/>; 0 compresses everything. Not negotiated.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    /// <exception cref="InvalidOperationException">Set on a connection's snapshot.</exception>
     public int MinimumCompressSize
     {
         get => _minimumCompressSize;
-        init
+        set
         {
             if (value < 0)
             {
                 ThrowHelper.ThrowArgumentOutOfRange(nameof(MinimumCompressSize), "The minimum size cannot be negative.");
             }
 
-            _minimumCompressSize = value;
+            Set(ref _minimumCompressSize, value);
         }
     }
 
@@ -112,7 +132,8 @@ public sealed class PerMessageDeflateOptions
     /// true). The sender then calls <see cref="PerMessageDeflateCompressor.Reset"/>, because the peer never saw the
     /// compressed bytes its window would otherwise refer to. Not negotiated.
     /// </summary>
-    public bool SkipCompressionWhenLarger { get; init; } = true;
+    /// <exception cref="InvalidOperationException">Set on a connection's snapshot.</exception>
+    public bool SkipCompressionWhenLarger { get => _skipCompressionWhenLarger; set => Set(ref _skipCompressionWhenLarger, value); }
 
     /// <summary>Whether a message of <paramref name="length"/> bytes is worth compressing under <see cref="MinimumCompressSize"/>.</summary>
     /// <param name="length">The message's payload length in bytes.</param>
@@ -129,13 +150,59 @@ public sealed class PerMessageDeflateOptions
     /// <param name="sender">The endpoint that compresses.</param>
     /// <returns><see cref="ServerContextTakeover"/> for a server, <see cref="ClientContextTakeover"/> for a client.</returns>
     public bool GetContextTakeover(WebSocketRole sender) =>
-        sender == WebSocketRole.Server ? ServerContextTakeover : ClientContextTakeover;
+        sender == WebSocketRole.Server ? _serverContextTakeover : _clientContextTakeover;
 
     /// <inheritdoc/>
     public override string ToString() =>
         $"client_max_window_bits={_clientMaxWindowBits}, server_max_window_bits={_serverMaxWindowBits}, " +
         $"client_context_takeover={ClientContextTakeover}, server_context_takeover={ServerContextTakeover}, " +
         $"level={_compressionLevel}, minimum={_minimumCompressSize}, skip_when_larger={SkipCompressionWhenLarger}";
+
+    /// <summary>
+    /// The values as they are now, in a frozen object: this one if it is already frozen, else a snapshot shared by
+    /// every caller until a setter changes something (see <c>MessageConnectionOptions.Freeze</c> for the ordering).
+    /// </summary>
+    internal PerMessageDeflateOptions Freeze()
+    {
+        if (_frozen)
+        {
+            return this;
+        }
+
+        int version = Volatile.Read(ref _version);
+        PerMessageDeflateOptions? cached = Volatile.Read(ref _snapshot);
+        if (cached is not null && cached._version == version)
+        {
+            return cached;
+        }
+
+        var copy = (PerMessageDeflateOptions)MemberwiseClone();
+        copy._frozen = true;
+        copy._snapshot = null;
+        copy._version = version;
+        PerMessageDeflateOptions? published = Interlocked.CompareExchange(ref _snapshot, copy, cached);
+        return ReferenceEquals(published, cached) || published is null || published._version != version ? copy : published;
+    }
+
+    /// <summary>Freezes this very object, for parameters the library made and shares with no one (what a negotiation agreed).</summary>
+    internal PerMessageDeflateOptions FreezeOwn()
+    {
+        _frozen = true;
+        return this;
+    }
+
+    private void Set<T>(ref T field, T value)
+    {
+        if (_frozen)
+        {
+            ThrowHelper.ThrowInvalidOperation("These permessage-deflate parameters are a connection's snapshot and cannot change.");
+        }
+
+        field = value;
+
+        // After the value (a full fence): whoever sees the new version also sees the value.
+        Interlocked.Increment(ref _version);
+    }
 
     private static int CheckWindowBits(int value, string name)
     {

@@ -53,8 +53,9 @@ public sealed partial class MessageConnection : IDisposable
     /// <param name="options">Role, limits and buffers; <see langword="null"/> for a server with the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A limit or timeout in <paramref name="options"/> is negative.</exception>
+    /// <remarks>The connection keeps a snapshot of <paramref name="options"/>: later changes to them do not affect it.</remarks>
     public MessageConnection(Stream stream, MessageConnectionOptions? options = null)
-        : this(CreateStreamTransport(stream, options ??= new MessageConnectionOptions()), options)
+        : this(CreateStreamTransport(stream, options = Snapshot(options)), options)
     {
     }
 
@@ -63,8 +64,9 @@ public sealed partial class MessageConnection : IDisposable
     /// <param name="options">Role, limits and buffers; <see langword="null"/> for a server with the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="pipe"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A limit or timeout in <paramref name="options"/> is negative.</exception>
+    /// <remarks>The connection keeps a snapshot of <paramref name="options"/>: later changes to them do not affect it.</remarks>
     public MessageConnection(IDuplexPipe pipe, MessageConnectionOptions? options = null)
-        : this(CreatePipeTransport(pipe, options ??= new MessageConnectionOptions()), options)
+        : this(CreatePipeTransport(pipe, options = Snapshot(options)), options)
     {
     }
 
@@ -80,6 +82,9 @@ public sealed partial class MessageConnection : IDisposable
 
     /// <summary>This endpoint's role.</summary>
     public WebSocketRole Role => _options.Role;
+
+    /// <summary>The frozen options snapshot this connection runs with (tests).</summary>
+    internal MessageConnectionOptions Options => _options;
 
     /// <summary>The connection's state: Open, CloseSent, CloseReceived, Closed or Aborted.</summary>
     public WebSocketState State => (WebSocketState)Volatile.Read(ref _state);
@@ -139,6 +144,12 @@ public sealed partial class MessageConnection : IDisposable
 
         _closeWaiter?.TrySetResult(true);
     }
+
+    // The frozen options the connection keeps: one shared object for the defaults, and for given options the snapshot
+    // they share with every other connection made from the same values, so no connection holds a copy of its own.
+    private static MessageConnectionOptions Snapshot(MessageConnectionOptions? options) => options?.Freeze() ?? s_defaultOptions;
+
+    private static readonly MessageConnectionOptions s_defaultOptions = new MessageConnectionOptions().FreezeOwn();
 
     private static Transport CreateStreamTransport(Stream stream, MessageConnectionOptions options)
     {

@@ -4,10 +4,15 @@ using System.Net.WebSockets;
 namespace Shockwave.Codec;
 
 /// <summary>
-/// A whole message in a buffer rented from the connection's pool. Dispose it exactly once, when done with
-/// <see cref="Memory"/>; the bytes must not be used afterwards.
+/// A whole message in a buffer rented from the connection's pool. Dispose it when done with <see cref="Memory"/>;
+/// the bytes must not be used afterwards.
 /// </summary>
 /// <remarks>
+/// <para>
+/// The buffer goes back to the pool exactly once, however the value is used: disposing it twice, or disposing
+/// copies of it (a struct is copied by assignment), returns it once, and once any copy was disposed every copy's
+/// <see cref="Memory"/> is empty. A message may be disposed after its connection.
+/// </para>
 /// <code>
 /// using PooledMessage message = await connection.ReadPooledMessageAsync();
 /// Process(message.Memory.Span);
@@ -15,16 +20,15 @@ namespace Shockwave.Codec;
 /// </remarks>
 public struct PooledMessage : IDisposable
 {
-    private byte[]? _buffer;
-    private readonly ArrayPool<byte>? _pool;
+    private PooledMessageLease? _lease;
+    private readonly int _version;
     private readonly int _length;
 
     internal PooledMessage(WebSocketMessageType messageType, byte[]? buffer, int length, ArrayPool<byte>? pool)
     {
         MessageType = messageType;
-        _buffer = buffer;
         _length = length;
-        _pool = pool;
+        _lease = buffer is null ? null : PooledMessageLease.Rent(buffer, pool!, out _version);
     }
 
     /// <summary>Text or binary; <see cref="WebSocketMessageType.Close"/> when the peer closed instead.</summary>
@@ -33,20 +37,24 @@ public struct PooledMessage : IDisposable
     /// <summary>Whether the peer closed the connection (no message).</summary>
     public readonly bool IsClose => MessageType == WebSocketMessageType.Close;
 
-    /// <summary>The message's bytes, valid until <see cref="Dispose"/>.</summary>
-    public readonly ReadOnlyMemory<byte> Memory => _buffer is null ? default : new ReadOnlyMemory<byte>(_buffer, 0, _length);
+    /// <summary>The message's bytes, valid until this value or any copy of it is disposed; empty afterwards.</summary>
+    public readonly ReadOnlyMemory<byte> Memory
+    {
+        get
+        {
+            byte[]? buffer = _lease?.GetBuffer(_version);
+            return buffer is null ? default : new ReadOnlyMemory<byte>(buffer, 0, _length);
+        }
+    }
 
     /// <summary>The message's length in bytes.</summary>
     public readonly int Length => _length;
 
-    /// <summary>Returns the buffer to the pool.</summary>
+    /// <summary>Returns the buffer to the pool, unless this value or a copy of it already did.</summary>
     public void Dispose()
     {
-        byte[]? buffer = _buffer;
-        _buffer = null;
-        if (buffer is not null)
-        {
-            _pool!.Return(buffer);
-        }
+        PooledMessageLease? lease = _lease;
+        _lease = null;
+        lease?.Release(_version);
     }
 }

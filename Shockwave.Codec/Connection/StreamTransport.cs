@@ -10,12 +10,17 @@ namespace Shockwave.Codec;
 /// stays open for its owner, so closing cancels our pending asynchronous operations through a token instead (a
 /// blocking <see cref="Stream.Read(byte[], int, int)"/> cannot be interrupted that way; it ends when the owner closes
 /// the stream).
+/// <para>
+/// Every write ends with a flush, so a buffering stream (a <see cref="BufferedStream"/>, a TLS stream over one) hands
+/// each frame on at once; a <see cref="NetworkStream"/>, whose flush does nothing, is not flushed at all.
+/// </para>
 /// </remarks>
 internal sealed partial class StreamTransport : Transport
 {
     private readonly Stream _stream;
     private readonly bool _ownsStream;
     private readonly bool _zeroByteReads;
+    private readonly bool _flushes;
     private readonly CancellationTokenSource? _closeSource;
     private int _closed;
 
@@ -28,6 +33,9 @@ internal sealed partial class StreamTransport : Transport
         // Sockets and TLS streams wait on a zero-byte read without consuming anything; an arbitrary stream may
         // instead return 0 at once, which would read as end of stream, so it must be asked for explicitly.
         _zeroByteReads = useZeroByteReads ?? (stream is NetworkStream || stream is SslStream);
+
+        // NetworkStream's Flush and FlushAsync do nothing; skipping them keeps a socket's write path one call deep.
+        _flushes = stream is not NetworkStream;
     }
 
     public override bool CanWaitWithoutBuffer => _zeroByteReads;
@@ -41,7 +49,31 @@ internal sealed partial class StreamTransport : Transport
         _closeSource is null ? WaitCoreAsync(cancellationToken) : WaitUnownedAsync(cancellationToken);
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) =>
-        _closeSource is null ? WriteCoreAsync(buffer, cancellationToken) : WriteUnownedAsync(buffer, cancellationToken);
+        _closeSource is null ? WriteFlushedAsync(buffer, cancellationToken) : WriteUnownedAsync(buffer, cancellationToken);
+
+    // Both parts before one flush, so a buffering stream sends the frame in one piece.
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        using CancellationTokenSource? linked = _closeSource is null ? null : LinkToClose(ref cancellationToken);
+        await WriteCoreAsync(header, cancellationToken).ConfigureAwait(false);
+        await WriteCoreAsync(payload, cancellationToken).ConfigureAwait(false);
+        if (_flushes)
+        {
+            await FlushCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        WriteCore(buffer);
+        if (_flushes)
+        {
+            _stream.Flush();
+        }
+    }
 
     public override void Close()
     {
@@ -98,8 +130,39 @@ internal sealed partial class StreamTransport : Transport
     private async ValueTask WriteUnownedAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         using CancellationTokenSource? linked = LinkToClose(ref cancellationToken);
-        await WriteCoreAsync(buffer, cancellationToken).ConfigureAwait(false);
+        await WriteFlushedAsync(buffer, cancellationToken).ConfigureAwait(false);
     }
+
+    // The write, then the flush. A write that completed at once (as a buffering stream's does while it has room) is
+    // followed by the flush's own task, with no state machine of ours; only a pending write needs one.
+    private ValueTask WriteFlushedAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
+        ValueTask write = WriteCoreAsync(buffer, cancellationToken);
+        if (!_flushes)
+        {
+            return write;
+        }
+
+        if (write.IsCompletedSuccessfully)
+        {
+            // Consumed even though it is done: a pooled IValueTaskSource is only released by GetResult.
+            write.GetAwaiter().GetResult();
+            return FlushCoreAsync(cancellationToken);
+        }
+
+        return FlushAfterAsync(write, cancellationToken);
+    }
+
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
+    private async ValueTask FlushAfterAsync(ValueTask write, CancellationToken cancellationToken)
+    {
+        await write.ConfigureAwait(false);
+        await FlushCoreAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private ValueTask FlushCoreAsync(CancellationToken cancellationToken) => new(_stream.FlushAsync(cancellationToken));
 
 #if !NETSTANDARD2_0
     private ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken) => _stream.ReadAsync(buffer, cancellationToken);
@@ -110,7 +173,7 @@ internal sealed partial class StreamTransport : Transport
 
     private ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) => _stream.WriteAsync(buffer, cancellationToken);
 
-    public override void Write(ReadOnlySpan<byte> buffer) => _stream.Write(buffer);
+    private void WriteCore(ReadOnlySpan<byte> buffer) => _stream.Write(buffer);
 #endif
 
     // The close token alone when the caller's cannot be cancelled (no allocation); otherwise a linked source.

@@ -75,7 +75,7 @@ internal sealed partial class StreamTransport
         }
     }
 
-    public override void Write(ReadOnlySpan<byte> buffer)
+    private void WriteCore(ReadOnlySpan<byte> buffer)
     {
         byte[] array = ArrayPool<byte>.Shared.Rent(buffer.Length);
         try

@@ -16,15 +16,31 @@ public readonly struct WebSocketMessage
     public WebSocketMessageType MessageType { get; }
 
     /// <summary>The message's bytes (UTF-8 for text); empty for a close.</summary>
-    public byte[] Data { get; }
+    /// <remarks>
+    /// Read-only, so that a message handed on cannot be changed under its other readers; the array behind it is the
+    /// one allocation of the read, and <c>ToArray()</c> copies it for a caller that needs an array of its own.
+    /// </remarks>
+    public ReadOnlyMemory<byte> Data { get; }
+
+    /// <summary>The message's length in bytes.</summary>
+    public int Length => Data.Length;
 
     /// <summary>Whether the peer closed the connection (no message).</summary>
     public bool IsClose => MessageType == WebSocketMessageType.Close;
 
     /// <summary>Decodes the bytes as UTF-8 text (already validated for text messages); allocates the string.</summary>
     /// <returns>The text.</returns>
-    public string GetText() => Encoding.UTF8.GetString(Data ?? []);
+    public string GetText()
+    {
+#if NETSTANDARD2_0
+        return System.Runtime.InteropServices.MemoryMarshal.TryGetArray(Data, out ArraySegment<byte> segment)
+            ? Encoding.UTF8.GetString(segment.Array!, segment.Offset, segment.Count)
+            : string.Empty;
+#else
+        return Encoding.UTF8.GetString(Data.Span);
+#endif
+    }
 
     /// <inheritdoc />
-    public override string ToString() => $"{MessageType} {Data?.Length ?? 0}B";
+    public override string ToString() => $"{MessageType} {Data.Length}B";
 }

@@ -7,8 +7,10 @@ namespace Shockwave.Codec;
 /// <see cref="CloseStatus"/> was sent (as far as the transport allowed) and the transport closed.
 /// </summary>
 /// <remarks>
-/// <see cref="WebSocketException"/> is sealed, so this type derives from <see cref="Exception"/> and carries a
-/// <see cref="WebSocketException"/> with <see cref="WebSocketError.Faulted"/> as its inner exception.
+/// <see cref="WebSocketException"/> is sealed, so this type cannot derive from it: it derives from
+/// <see cref="Exception"/>, reports <see cref="WebSocketErrorCode"/> as <see cref="WebSocketException"/> does, and
+/// carries a <see cref="WebSocketException"/> with that error as its inner exception. Catch both types (or filter
+/// with <c>ex is WebSocketException or WebSocketProtocolException</c>) to catch every WebSocket failure.
 /// </remarks>
 public sealed class WebSocketProtocolException : Exception
 {
@@ -32,4 +34,7 @@ public sealed class WebSocketProtocolException : Exception
 
     /// <summary>Which rule the peer broke.</summary>
     public DecodeError Error { get; }
+
+    /// <summary>The <see cref="WebSocketError"/> .NET reports for a peer that breaks the protocol: always <see cref="WebSocketError.Faulted"/>.</summary>
+    public WebSocketError WebSocketErrorCode => WebSocketError.Faulted;
 }

@@ -36,7 +36,7 @@ public sealed class ClientHandshake
         }
 
         _uri = uri;
-        _options = options ?? new ClientHandshakeOptions();
+        _options = options?.Snapshot() ?? new ClientHandshakeOptions();
         _reader = new HttpHeadReader(Math.Max(64, _options.MaxHeadSize));
         _key = WebSocketAccept.CreateKey();
         foreach (string protocol in _options.SubProtocols)

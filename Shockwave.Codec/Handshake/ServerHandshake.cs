@@ -25,7 +25,7 @@ public sealed class ServerHandshake
     /// <param name="options">Limits, subprotocols and hooks; <see langword="null"/> for the defaults.</param>
     public ServerHandshake(ServerHandshakeOptions? options = null)
     {
-        _options = options ?? new ServerHandshakeOptions();
+        _options = options?.Snapshot() ?? new ServerHandshakeOptions();
         _reader = new HttpHeadReader(Math.Max(64, _options.MaxHeadSize));
     }
 

@@ -50,9 +50,11 @@ public static class WebSocketHandshake
 
                 byte[] response = handshake.CreateResponse();
                 await stream.WriteAsync(response, 0, response.Length, cancellationToken).ConfigureAwait(false);
+
+                // Flushed either way: over a buffering stream the client would otherwise wait for the 101 for ever.
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                 if (status != OperationStatus.Done)
                 {
-                    await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                     throw new WebSocketHandshakeException(handshake.Error, handshake.StatusCode);
                 }
 
@@ -119,5 +121,5 @@ public static class WebSocketHandshake
     }
 
     private static MessageConnectionOptions WithRole(MessageConnectionOptions? options, WebSocketRole role) =>
-        (options ?? new MessageConnectionOptions()).WithRole(role);
+        (options ?? new MessageConnectionOptions().FreezeOwn()).WithRole(role);
 }

@@ -39,6 +39,10 @@ public sealed partial class ShockwaveWebSocket : WebSocket
     private static readonly WebSocketState[] s_closeOutputStates = [WebSocketState.Open, WebSocketState.CloseReceived];
     private static readonly WebSocketState[] s_closeStates = [WebSocketState.Open, WebSocketState.CloseReceived, WebSocketState.CloseSent];
 
+    // Without compression every socket of a role has the same settings: one frozen object each, shared.
+    private static readonly MessageConnectionOptions s_serverOptions = CreateOptions(WebSocketRole.Server, null).FreezeOwn();
+    private static readonly MessageConnectionOptions s_clientOptions = CreateOptions(WebSocketRole.Client, null).FreezeOwn();
+
     private readonly MessageConnection _connection;
     private readonly string? _subProtocol;
     private readonly object _stateLock = new();
@@ -55,21 +59,26 @@ public sealed partial class ShockwaveWebSocket : WebSocket
     private ShockwaveWebSocket(Stream stream, bool isServer, string? subProtocol, TimeSpan keepAliveInterval, TimeSpan keepAliveTimeout, PerMessageDeflateOptions? deflate = null)
     {
         _subProtocol = subProtocol;
-        _connection = MessageConnection.CreateForWebSocketAdapter(stream, new MessageConnectionOptions
-        {
-            Role = isServer ? WebSocketRole.Server : WebSocketRole.Client,
-
-            // WebSocket callers stream messages through their own buffers, and .NET sets no size limits.
-            MaxMessageSize = long.MaxValue,
-            MaxFragments = int.MaxValue,
-
-            // Keep-alive is this type's own (ShockwaveWebSocket.KeepAlive.cs), to behave as .NET's does.
-            KeepAliveInterval = TimeSpan.Zero,
-
-            PerMessageDeflate = deflate,
-        });
+        MessageConnectionOptions options = deflate is null
+            ? (isServer ? s_serverOptions : s_clientOptions)
+            : CreateOptions(isServer ? WebSocketRole.Server : WebSocketRole.Client, deflate).FreezeOwn();
+        _connection = MessageConnection.CreateForWebSocketAdapter(stream, options);
         StartKeepAlive(keepAliveInterval, keepAliveTimeout);
     }
+
+    private static MessageConnectionOptions CreateOptions(WebSocketRole role, PerMessageDeflateOptions? deflate) => new()
+    {
+        Role = role,
+
+        // WebSocket callers stream messages through their own buffers, and .NET sets no size limits.
+        MaxMessageSize = long.MaxValue,
+        MaxFragments = int.MaxValue,
+
+        // Keep-alive is this type's own (ShockwaveWebSocket.KeepAlive.cs), to behave as .NET's does.
+        KeepAliveInterval = TimeSpan.Zero,
+
+        PerMessageDeflate = deflate,
+    };
 
     /// <summary>The state of the WebSocket, with the transitions of <c>WebSocket.CreateFromStream</c>'s implementation.</summary>
     /// <value>

@@ -120,7 +120,7 @@ public sealed partial class MessageDecoder : IDisposable
         _allowedReservedBits = (options.AllowedReservedBits | (options.PerMessageDeflate is null ? ReservedBits.None : ReservedBits.Rsv1)) & ReservedBits.All;
         _inflation = options.PerMessageDeflate is { } agreed ? new Inflation(agreed) : null;
         _maxMessageSize = options.MaxMessageSize;
-        _maxFrameSize = Math.Min(options.MaxFrameSize ?? options.MaxMessageSize, options.MaxMessageSize);
+        _maxFrameSize = Math.Min(options.MaxFrameSize, options.MaxMessageSize);
         _maxFragments = options.MaxFragments;
         _validateUtf8 = options.ValidateUtf8;
     }

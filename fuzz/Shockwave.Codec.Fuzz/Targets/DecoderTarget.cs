@@ -22,7 +22,8 @@ internal abstract class DecoderTarget : IFuzzTarget
 
     internal static readonly int[] DestinationSizes = [0, 7, 64, 4096];
 
-    private static readonly long?[] s_maxFrameSizes = [null, 125, 4096, 65535];
+    // The first is the frame limit's default, the message limit.
+    private static readonly long[] s_maxFrameSizes = [MaxMessageSize, 125, 4096, 65535];
 
     private readonly WebSocketRole _role;
 
