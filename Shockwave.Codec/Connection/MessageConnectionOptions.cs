@@ -54,6 +54,16 @@ public sealed class MessageConnectionOptions
     /// </summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Whether the peer's close frame is answered at once with a close frame echoing its status (RFC 6455 §5.5.1; on
+    /// by default, and the handshake then completes inside the read that reports the close). When <see langword="false"/>
+    /// the read reports the close and leaves the connection <see cref="System.Net.WebSockets.WebSocketState.CloseReceived"/>:
+    /// the application sends the reply itself, with the status it chooses, through
+    /// <see cref="MessageConnection.CloseOutputAsync"/> or <see cref="MessageConnection.CloseAsync"/>, as
+    /// System.Net.WebSockets does. Until then it may still send data; RFC 6455 §5.5.1 asks it to reply soon.
+    /// </summary>
+    public bool AutoReplyToClose { get; init; } = true;
+
     /// <summary>The pool every buffer is rented from and returned to.</summary>
     public ArrayPool<byte> BufferPool { get; init; } = ArrayPool<byte>.Shared;
 
