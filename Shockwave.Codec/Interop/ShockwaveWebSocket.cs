@@ -188,7 +188,6 @@ public sealed partial class ShockwaveWebSocket : WebSocket
         Dispose();
     }
 
-
     /// <summary>
     /// Releases the connection and disposes the stream; a socket neither closed nor aborted becomes
     /// <see cref="WebSocketState.Closed"/>, and a pending receive fails with <see cref="WebSocketError.ConnectionClosedPrematurely"/>.
