@@ -91,6 +91,7 @@ internal sealed class ManagedLink : IDisposable
         UseZeroByteReads = o.UseZeroByteReads,
         OwnsTransport = o.OwnsTransport,
         PerMessageDeflate = o.PerMessageDeflate,
+        AutoReplyToClose = o.AutoReplyToClose,
     };
 
     public void Dispose()

@@ -31,7 +31,7 @@ public sealed partial class MessageConnection
 
         if (State != WebSocketState.CloseSent)
         {
-            Finish();
+            FinishIfComplete();
             return;
         }
 
@@ -39,7 +39,7 @@ public sealed partial class MessageConnection
         timeout.CancelAfter(_options.CloseTimeout);
         try
         {
-            if (Interlocked.CompareExchange(ref _readInProgress, 0, 0) != 0)
+            if (Volatile.Read(ref _readInProgress) != 0)
             {
                 // A reader is running: it will see the peer's close; wait for it to say so.
                 TaskCompletionSource<bool> waiter = EnsureCloseWaiter();
@@ -86,27 +86,116 @@ public sealed partial class MessageConnection
             return;
         }
 
-        Finish();
+        FinishIfComplete();
+    }
+
+    /// <summary>
+    /// Runs the close handshake, blocking; the synchronous twin of <see cref="CloseAsync"/>. The wait for the peer's
+    /// close is bounded by <see cref="MessageConnectionOptions.CloseTimeout"/>, after which the connection is aborted.
+    /// </summary>
+    /// <param name="status">A status valid on the wire, usually <see cref="WebSocketCloseStatus.NormalClosure"/>.</param>
+    /// <param name="reason">At most 123 bytes of UTF-8; <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentException">The status may not be sent, or the reason is too long.</exception>
+    /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
+    public void Close(WebSocketCloseStatus status, string? reason)
+    {
+        ThrowIfNoBlockingIO();
+        ValidateClose(status, reason);
+        SendClose(status, reason);
+        if (State != WebSocketState.CloseSent)
+        {
+            FinishIfComplete();
+            return;
+        }
+
+        // A blocking read cannot be cancelled: the timeout aborts the connection instead, which closes the transport
+        // under the read (and completes the waiter of a reader running on another thread).
+        using Timer? timeout = _options.CloseTimeout == Timeout.InfiniteTimeSpan
+            ? null
+            : new Timer(static s => ((MessageConnection)s!).Abort(), this, _options.CloseTimeout, Timeout.InfiniteTimeSpan);
+        try
+        {
+            if (Volatile.Read(ref _readInProgress) != 0)
+            {
+                EnsureCloseWaiter().Task.Wait();
+            }
+            else
+            {
+                byte[] scratch = Pool.Rent(BufferSizeClass.Smallest);
+                try
+                {
+                    while (State == WebSocketState.CloseSent && ReadMessageInto(scratch).MessageType != WebSocketMessageType.Close)
+                    {
+                    }
+                }
+                finally
+                {
+                    Pool.Return(scratch);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or WebSocketProtocolException)
+        {
+            // The peer broke the protocol or vanished, or the timeout aborted: the connection is already down.
+            return;
+        }
+
+        FinishIfComplete();
     }
 
     /// <summary>
     /// Sends a close frame without waiting for the peer's (RFC 6455 §5.5.1). If the peer's close already arrived
-    /// the handshake is then complete and the transport is closed.
+    /// the handshake is then complete and the transport is closed. Does nothing once a close frame was sent or the
+    /// connection is down.
     /// </summary>
-    /// <param name="status">A status valid on the wire.</param>
-    /// <param name="reason">At most 123 bytes of UTF-8; <see langword="null"/> for none.</param>
+    /// <param name="status">
+    /// A status valid on the wire, or <see langword="null"/> for a close frame without a status (RFC 6455 §5.5.1: the
+    /// body is optional), which the peer reads as 1005, for example to answer such a close in kind.
+    /// </param>
+    /// <param name="reason">At most 123 bytes of UTF-8; <see langword="null"/> for none (and none without a status).</param>
     /// <param name="cancellationToken">Cancels the wait for the write turn.</param>
     /// <returns>A task that completes when the close frame was handed to the transport.</returns>
-    /// <exception cref="ArgumentException">The status may not be sent, or the reason is too long.</exception>
-    public async ValueTask CloseOutputAsync(WebSocketCloseStatus status, string? reason, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException">The status may not be sent, or the reason is too long or comes without a status.</exception>
+    public async ValueTask CloseOutputAsync(WebSocketCloseStatus? status, string? reason, CancellationToken cancellationToken = default)
     {
         ValidateClose(status, reason);
         await SendCloseAsync(status, reason, cancellationToken).ConfigureAwait(false);
     }
 
-    private static void ValidateClose(WebSocketCloseStatus status, string? reason)
+    /// <summary>Sends a close frame without waiting for the peer's, blocking; the synchronous twin of <see cref="CloseOutputAsync"/>.</summary>
+    /// <param name="status">A status valid on the wire, or <see langword="null"/> for a close frame without one.</param>
+    /// <param name="reason">At most 123 bytes of UTF-8; <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentException">The status may not be sent, or the reason is too long or comes without a status.</exception>
+    /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
+    public void CloseOutput(WebSocketCloseStatus? status, string? reason)
     {
-        if (!CloseFrame.IsValidStatusCode((int)status))
+        ThrowIfNoBlockingIO();
+        ValidateClose(status, reason);
+        SendClose(status, reason);
+    }
+
+    private void ThrowIfNoBlockingIO()
+    {
+        if (!_transport.SupportsSynchronousIO)
+        {
+            ThrowHelper.ThrowNotSupported("This transport has no blocking I/O; use the asynchronous method.");
+        }
+    }
+
+    private static void ValidateClose(WebSocketCloseStatus? status, string? reason)
+    {
+        if (status is not WebSocketCloseStatus code)
+        {
+            // RFC 6455 §5.5.1: a reason follows a status code, so a close frame without a status has none.
+            if (!string.IsNullOrEmpty(reason))
+            {
+                ThrowHelper.ThrowArgument(ExceptionArgument.reason, "A close frame without a status carries no reason (RFC 6455 §5.5.1).");
+            }
+
+            return;
+        }
+
+        if (!CloseFrame.IsValidStatusCode((int)code))
         {
             ThrowHelper.ThrowArgument(ExceptionArgument.statusCode, "This close status code may not be sent in a close frame (RFC 6455 §7.4).");
         }
@@ -118,38 +207,41 @@ public sealed partial class MessageConnection
         }
     }
 
+    // The one planning step of every close frame we send (the application's, a reply, a failure's), run under the
+    // write turn: whether a close may go out, its bytes, and the close state updated. The twins below only differ in
+    // how they write the bytes.
+    private bool PlanClose(WebSocketCloseStatus? status, string? reason, Span<byte> destination, out int written, out bool completes)
+    {
+        written = 0;
+        completes = false;
+        if (!_close.CanSendClose)
+        {
+            return false;
+        }
+
+        if (status is WebSocketCloseStatus code)
+        {
+            _encoder.WriteClose(code, reason, destination, out written);
+        }
+        else
+        {
+            _encoder.WriteEmptyClose(destination, out written);
+        }
+
+        return _close.TryRecordSent(status, reason, out completes);
+    }
+
     private async ValueTask SendCloseAsync(WebSocketCloseStatus? status, string? reason, CancellationToken cancellationToken)
     {
         await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         byte[] rented = Pool.Rent(BufferSizeClass.Smallest);
+        bool completes;
         try
         {
-            if (_encoder.IsCloseSent || State is WebSocketState.Closed or WebSocketState.Aborted)
+            if (PlanClose(status, reason, rented, out int written, out completes))
             {
-                return;
+                await WriteTransportAsync(rented.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
             }
-
-            int written;
-            if (status is WebSocketCloseStatus code)
-            {
-                _encoder.WriteClose(code, reason, rented, out written);
-            }
-            else
-            {
-                _encoder.WriteEmptyClose(rented, out written);
-            }
-
-            if (!TrySetState(WebSocketState.Open, WebSocketState.CloseSent) && TrySetState(WebSocketState.CloseReceived, WebSocketState.Closed))
-            {
-                // The peer's close came first: ours completes the handshake.
-            }
-            else
-            {
-                // Ours is the first close: it names the status, unless a failure already recorded one.
-                Interlocked.CompareExchange(ref _closeInfo, new CloseInfo(status ?? WebSocketCloseStatus.Empty, reason ?? string.Empty), null);
-            }
-
-            await WriteTransportAsync(rented.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -157,56 +249,57 @@ public sealed partial class MessageConnection
             ExitWrite();
         }
 
-        if (State == WebSocketState.Closed)
+        if (completes)
         {
-            Finish();
+            // The peer's close came first: ours, now out, completes the handshake (RFC 6455 §7.1.1).
+            ShutDown();
         }
     }
 
-    private void SendClose(WebSocketCloseStatus? status)
+    private void SendClose(WebSocketCloseStatus? status, string? reason)
     {
         EnterWrite();
         byte[] rented = Pool.Rent(BufferSizeClass.Smallest);
+        bool completes;
         try
         {
-            if (_encoder.IsCloseSent || State is WebSocketState.Closed or WebSocketState.Aborted)
+            if (PlanClose(status, reason, rented, out int written, out completes))
             {
-                return;
+                WriteTransport(rented.AsSpan(0, written));
             }
-
-            int written;
-            if (status is WebSocketCloseStatus code)
-            {
-                _encoder.WriteClose(code, ReadOnlySpan<byte>.Empty, rented, out written);
-            }
-            else
-            {
-                _encoder.WriteEmptyClose(rented, out written);
-            }
-
-            WriteTransport(rented.AsSpan(0, written));
         }
         finally
         {
             Pool.Return(rented);
             ExitWrite();
         }
+
+        if (completes)
+        {
+            ShutDown();
+        }
     }
 
-    private void RecordPeerClose(in DecodeResult decoded)
+    // Records the peer's close; true when that completed the handshake (ours had gone out first).
+    private bool RecordPeerClose(in DecodeResult decoded)
     {
         // The close frame's reason is still in the receive buffer, already validated as UTF-8.
-        SetCloseInfo(
-            decoded.CloseStatus ?? WebSocketCloseStatus.Empty,
-            decoded.PayloadLength == 0 ? string.Empty : Encoding.UTF8.GetString(_receiveBuffer!, ControlOffset, decoded.PayloadLength));
-        TrySetState(WebSocketState.Open, WebSocketState.CloseReceived);
+        string reason = decoded.PayloadLength == 0 ? string.Empty : Encoding.UTF8.GetString(_receiveBuffer!, ControlOffset, decoded.PayloadLength);
+        return _close.TryRecordReceived(decoded.CloseStatus ?? WebSocketCloseStatus.Empty, reason, out bool completes) && completes;
     }
 
     // A non-generic task, so the read state machine shares its awaiter with the pong and failure paths.
     private async ValueTask OnCloseReceivedAsync(DecodeResult decoded)
     {
-        RecordPeerClose(decoded);
-        if (State == WebSocketState.CloseReceived && !_closeReplyLeftToCaller)
+        if (RecordPeerClose(decoded))
+        {
+            // Our close went first; a writer may still be putting its bytes out. Take the write turn once, so the
+            // transport closes after them (nothing else may be written after our close, so the wait is short).
+            await EnterWriteAsync(CancellationToken.None).ConfigureAwait(false);
+            ExitWrite();
+            ShutDown();
+        }
+        else if (_close.IsReplyOwed && _options.AutoReplyToClose)
         {
             // RFC 6455 §5.5.1: answer a close with a close, echoing its status (none if it had none).
             try
@@ -218,20 +311,23 @@ public sealed partial class MessageConnection
                 // The peer may already have closed the transport; the handshake is over either way.
             }
         }
-
-        Finish();
     }
 
     private static MessageReadResult CloseResult => new(0, WebSocketMessageType.Close, true);
 
     private MessageReadResult OnCloseReceived(DecodeResult decoded)
     {
-        RecordPeerClose(decoded);
-        if (State == WebSocketState.CloseReceived && !_closeReplyLeftToCaller)
+        if (RecordPeerClose(decoded))
+        {
+            EnterWrite();
+            ExitWrite();
+            ShutDown();
+        }
+        else if (_close.IsReplyOwed && _options.AutoReplyToClose)
         {
             try
             {
-                SendClose(decoded.CloseStatus);
+                SendClose(decoded.CloseStatus, null);
             }
             catch (WebSocketException)
             {
@@ -239,7 +335,6 @@ public sealed partial class MessageConnection
             }
         }
 
-        Finish();
         return CloseResult;
     }
 
@@ -264,24 +359,13 @@ public sealed partial class MessageConnection
     {
         WebSocketCloseStatus status = decoded.CloseStatus ?? WebSocketCloseStatus.ProtocolError;
         string reason = DescribeError(decoded.Error);
-        EnterWrite();
-        byte[] rented = Pool.Rent(BufferSizeClass.Smallest);
         try
         {
-            if (!_encoder.IsCloseSent)
-            {
-                _encoder.WriteClose(status, reason, rented, out int written);
-                WriteTransport(rented.AsSpan(0, written));
-            }
+            SendClose(status, reason);
         }
         catch (WebSocketException)
         {
             // Best effort: the peer that sent garbage may not be reading.
-        }
-        finally
-        {
-            Pool.Return(rented);
-            ExitWrite();
         }
 
         throw Failed(status, reason, decoded.Error);
@@ -289,32 +373,19 @@ public sealed partial class MessageConnection
 
     private WebSocketProtocolException Failed(WebSocketCloseStatus status, string reason, DecodeError error)
     {
-        SetCloseInfo(status, reason);
+        _close.RecordFailure(status, reason);
         Abort();
         return new WebSocketProtocolException(status, reason, error);
     }
 
-    private void Finish()
+    // Closes the transport once both close frames have crossed (whoever completed the handshake already did; this
+    // makes sure it is done before a close method returns).
+    private void FinishIfComplete()
     {
-        WebSocketState state = State;
-        if (state is WebSocketState.CloseReceived or WebSocketState.CloseSent)
+        if (_close.IsComplete)
         {
-            // Both close frames have crossed (or the peer's arrived and ours went out).
-            if (_encoder.IsCloseSent && _decoder.IsCloseReceived)
-            {
-                Interlocked.Exchange(ref _state, (int)WebSocketState.Closed);
-            }
-            else
-            {
-                return;
-            }
+            ShutDown();
         }
-        else if (state != WebSocketState.Closed)
-        {
-            return;
-        }
-
-        ShutDown();
     }
 
     private TaskCompletionSource<bool> EnsureCloseWaiter()

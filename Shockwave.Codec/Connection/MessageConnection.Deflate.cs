@@ -25,7 +25,7 @@ public sealed partial class MessageConnection
     /// <returns>A task that completes when the frame was handed to the transport.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="message"/> is <see langword="null"/>.</exception>
     /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
-    /// <exception cref="InvalidOperationException">A fragmented message written with <see cref="WriteFragmentAsync"/> is still open.</exception>
+    /// <exception cref="InvalidOperationException">A fragmented message written with <see cref="WriteFragmentAsync(WebSocketMessageType, ReadOnlyMemory{byte}, bool, CancellationToken)"/> is still open.</exception>
     public async ValueTask WritePreparedAsync(PreparedMessage message, CancellationToken cancellationToken = default)
     {
         if (message is null)

@@ -33,6 +33,15 @@ public sealed partial class MessageConnection
     // which is precise to one tick - all keep-alive needs.
     private void MarkReceived() => Volatile.Write(ref _receivedSinceLook, 1);
 
+    /// <summary>
+    /// When bytes last arrived from the transport, as a <see cref="Stopwatch"/> timestamp (at first, the connection's
+    /// creation); compare it with <see cref="Stopwatch.GetTimestamp"/> to tell how long the peer has been silent, for
+    /// a keep-alive of your own. Arrivals are only flagged (reading the clock on every read would cost more than a
+    /// small message), and the clock is read when this is asked: the value is at or after the last arrival, by at most
+    /// the time between two looks.
+    /// </summary>
+    public long LastReceivedTimestamp => LastReceived;
+
     private long LastReceived
     {
         get

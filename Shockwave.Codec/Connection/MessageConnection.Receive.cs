@@ -330,11 +330,10 @@ public sealed partial class MessageConnection
             ThrowHelper.ThrowInvalidOperation("A read is already in progress; MessageConnection allows one reader at a time.");
         }
 
-        WebSocketState state = State;
-        if (state is WebSocketState.Closed or WebSocketState.Aborted)
+        if (!_close.CanReceive)
         {
             Volatile.Write(ref _readInProgress, 0);
-            throw ThrowHelper.CreateWebSocketInvalidState(state);
+            throw ThrowHelper.CreateWebSocketInvalidState(State);
         }
     }
 

@@ -17,7 +17,7 @@ public sealed partial class MessageConnection
     /// <param name="cancellationToken">Cancels the wait for the write turn; a write cancelled mid-frame aborts the connection.</param>
     /// <returns>A task that completes when the frame was handed to the transport.</returns>
     /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
-    /// <exception cref="InvalidOperationException">A fragmented message written with <see cref="WriteFragmentAsync"/> is still open.</exception>
+    /// <exception cref="InvalidOperationException">A fragmented message written with <see cref="WriteFragmentAsync(WebSocketMessageType, ReadOnlyMemory{byte}, bool, CancellationToken)"/> is still open.</exception>
     public ValueTask WriteMessageAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default) =>
         WriteFrameAsync(messageType, payload, endOfMessage: true, wholeMessage: true, cancellationToken);
 
@@ -451,14 +451,13 @@ public sealed partial class MessageConnection
     }
 
     // After our close frame nothing more may be sent (RFC 6455 §5.5.1), not even the pong a late ping asks for.
-    private bool CanOwePong() => !_encoder.IsCloseSent && State is WebSocketState.Open or WebSocketState.CloseReceived;
+    private bool CanOwePong() => _close.CanSend;
 
     private void ThrowIfCannotSend()
     {
-        WebSocketState state = State;
-        if (state is not (WebSocketState.Open or WebSocketState.CloseReceived) || _encoder.IsCloseSent)
+        if (!_close.CanSend)
         {
-            throw ThrowHelper.CreateWebSocketInvalidState(state);
+            throw ThrowHelper.CreateWebSocketInvalidState(State);
         }
     }
 }

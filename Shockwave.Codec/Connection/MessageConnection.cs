@@ -15,12 +15,13 @@ namespace Shockwave.Codec;
 /// <see cref="ReadPooledMessageAsync"/> returns it in a rented buffer given back on dispose;
 /// <see cref="ReadMessageIntoAsync"/> copies into the caller's buffer, in parts when the message is larger (also the
 /// streaming reader). Writing: <see cref="WriteMessageAsync"/>, <see cref="WriteTextAsync(ReadOnlyMemory{char}, CancellationToken)"/>
-/// and <see cref="WriteFragmentAsync"/> for streaming. Synchronous twins exist for blocking streams.
+/// and <see cref="WriteFragmentAsync(WebSocketMessageType, ReadOnlyMemory{byte}, bool, CancellationToken)"/> for streaming. Synchronous twins exist for blocking streams.
 /// </para>
 /// <para>
 /// One read and one write may run at the same time; further writes wait their turn, and the pongs and close replies
 /// the reader owes the peer wait the same way, so they never land inside another frame. Pings are answered, the
-/// peer's close is answered and reported as a <see cref="WebSocketMessageType.Close"/> result, and a peer that breaks
+/// peer's close is reported as a <see cref="WebSocketMessageType.Close"/> result and answered (unless
+/// <see cref="MessageConnectionOptions.AutoReplyToClose"/> leaves the reply to the application), and a peer that breaks
 /// the protocol gets the right close code (1002, 1007, 1008, 1009) before the read throws
 /// <see cref="WebSocketProtocolException"/>.
 /// </para>
@@ -45,8 +46,9 @@ public sealed partial class MessageConnection : IDisposable
     private readonly MessageDecoder _decoder;
     private readonly MessageEncoder _encoder;
 
-    private int _state = (int)WebSocketState.Open;
-    private CloseInfo? _closeInfo;
+    // The one record of the close handshake: State, CloseStatus and every "may we still send/receive" derive from it.
+    // A mutable struct, so never readonly: its methods update it in place with interlocked operations.
+    private CloseHandshake _close;
 
     /// <summary>Creates a connection over a stream on which the opening handshake is already done.</summary>
     /// <param name="stream">The upgraded transport stream.</param>
@@ -87,34 +89,34 @@ public sealed partial class MessageConnection : IDisposable
     internal MessageConnectionOptions Options => _options;
 
     /// <summary>The connection's state: Open, CloseSent, CloseReceived, Closed or Aborted.</summary>
-    public WebSocketState State => (WebSocketState)Volatile.Read(ref _state);
+    public WebSocketState State => _close.State;
 
-    /// <summary>The status of the close handshake: the peer's status once its close frame arrived, else ours once sent.</summary>
-    public WebSocketCloseStatus? CloseStatus => Volatile.Read(ref _closeInfo)?.Status;
+    /// <summary>
+    /// The status of the close handshake: the one the connection failed with; else the peer's once its close frame
+    /// arrived; else ours once sent (<see cref="WebSocketCloseStatus.Empty"/> for a close frame without a status).
+    /// </summary>
+    public WebSocketCloseStatus? CloseStatus => _close.CloseStatus;
 
     /// <summary>The reason that came with <see cref="CloseStatus"/>.</summary>
-    public string? CloseStatusDescription => Volatile.Read(ref _closeInfo)?.Description;
+    public string? CloseStatusDescription => _close.CloseStatusDescription;
+
+    /// <summary>
+    /// A copy of the close handshake's record as it is now: which close frames crossed with which statuses, whether the
+    /// connection failed or was aborted. A copy: recording on it changes nothing here.
+    /// </summary>
+    public CloseHandshake CloseHandshake => _close.Snapshot();
 
     /// <summary>Closes the transport at once, without a close handshake; pending reads and writes fail.</summary>
     public void Abort()
     {
-        int state = Volatile.Read(ref _state);
-        if (state != (int)WebSocketState.Closed)
-        {
-            Interlocked.Exchange(ref _state, (int)WebSocketState.Aborted);
-        }
-
+        _close.TryAbort();
         ShutDown();
     }
 
     /// <summary>Closes the transport (without a close handshake if none was done) and releases every buffer.</summary>
     public void Dispose()
     {
-        if (State is not (WebSocketState.Closed or WebSocketState.Aborted))
-        {
-            Interlocked.Exchange(ref _state, (int)WebSocketState.Aborted);
-        }
-
+        _close.TryAbort();
         ShutDown();
     }
 
@@ -130,6 +132,7 @@ public sealed partial class MessageConnection : IDisposable
 
     private void ShutDown()
     {
+        _close.RecordTransportClosed();
         StopKeepAlive();
         _transport.Close();
 
@@ -175,18 +178,4 @@ public sealed partial class MessageConnection : IDisposable
     private ArrayPool<byte> Pool => _options.BufferPool ?? ArrayPool<byte>.Shared;
 
     private int MaxReceiveBuffer => Math.Max(BufferSizeClass.Smallest, _options.MaxReceiveBufferSize);
-
-    private void SetCloseInfo(WebSocketCloseStatus status, string description) => Volatile.Write(ref _closeInfo, new CloseInfo(status, description));
-
-    private bool TrySetState(WebSocketState from, WebSocketState to) =>
-        Interlocked.CompareExchange(ref _state, (int)to, (int)from) == (int)from;
-
-    // The close status and reason travel together in one object made when the close happens: consistent for readers
-    // on other threads, and one reference rather than two fields on every open connection.
-    private sealed class CloseInfo(WebSocketCloseStatus status, string description)
-    {
-        public WebSocketCloseStatus Status { get; } = status;
-
-        public string Description { get; } = description;
-    }
 }

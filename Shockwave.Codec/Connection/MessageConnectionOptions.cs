@@ -25,6 +25,7 @@ public sealed class MessageConnectionOptions
     private TimeSpan _keepAliveInterval = TimeSpan.Zero;
     private TimeSpan _keepAliveTimeout = TimeSpan.FromSeconds(30);
     private TimeSpan _closeTimeout = TimeSpan.FromSeconds(5);
+    private bool _autoReplyToClose = true;
     private ArrayPool<byte> _bufferPool = ArrayPool<byte>.Shared;
     private int _maxReceiveBufferSize = BufferSizeClass.Largest;
     private bool? _useZeroByteReads;
@@ -73,6 +74,16 @@ public sealed class MessageConnectionOptions
     /// frame); <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.
     /// </summary>
     public TimeSpan CloseTimeout { get => _closeTimeout; set => Set(ref _closeTimeout, value); }
+
+    /// <summary>
+    /// Whether the peer's close frame is answered at once with a close frame echoing its status (RFC 6455 §5.5.1; on
+    /// by default, and the handshake then completes inside the read that reports the close). When <see langword="false"/>
+    /// the read reports the close and leaves the connection <see cref="System.Net.WebSockets.WebSocketState.CloseReceived"/>:
+    /// the application sends the reply itself, with the status it chooses, through
+    /// <see cref="MessageConnection.CloseOutputAsync"/> or <see cref="MessageConnection.CloseAsync"/>, as
+    /// System.Net.WebSockets does. Until then it may still send data; RFC 6455 §5.5.1 asks it to reply soon.
+    /// </summary>
+    public bool AutoReplyToClose { get => _autoReplyToClose; set => Set(ref _autoReplyToClose, value); }
 
     /// <summary>The pool every buffer is rented from and returned to.</summary>
     public ArrayPool<byte> BufferPool { get => _bufferPool; set => Set(ref _bufferPool, value); }

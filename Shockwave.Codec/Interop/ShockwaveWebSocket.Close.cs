@@ -65,30 +65,29 @@ public sealed partial class ShockwaveWebSocket
     {
         ThrowIfInvalidState(s_closeOutputStates);
         await SendCloseFrameAsync(closeStatus, statusDescription, cancellationToken).ConfigureAwait(false);
-        lock (_stateLock)
+        if (IsCloseReceived)
         {
-            if (_receivedCloseFrame)
-            {
-                DisposeCore();
-            }
+            // Ours answered the peer's: the handshake is over.
+            Dispose();
         }
     }
 
     private async Task CloseCoreAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
     {
-        if (!_sentCloseFrame)
+        // A close frame that went out before is not sent again, unless the stream is gone (the send then says so).
+        if (!IsCloseSent || IsTransportGone)
         {
             await SendCloseFrameAsync(closeStatus, statusDescription, cancellationToken).ConfigureAwait(false);
         }
 
         // Closed already if the peer's close came first; Aborted if something failed meanwhile (RFC 6455 §7.1.7: a
         // failed connection waits for nothing).
-        if (_state == WebSocketState.CloseSent)
+        if (State == WebSocketState.CloseSent)
         {
             byte[] discard = ArrayPool<byte>.Shared.Rent(BufferSizeClass.Smallest);
             try
             {
-                while (!_receivedCloseFrame)
+                while (!IsCloseReceived)
                 {
                     await ReceiveCoreAsync(discard, cancellationToken, untilCloseReceived: true).ConfigureAwait(false);
                 }
@@ -99,10 +98,7 @@ public sealed partial class ShockwaveWebSocket
             }
         }
 
-        lock (_stateLock)
-        {
-            DisposeCore();
-        }
+        Dispose();
     }
 
     private async ValueTask SendCloseFrameAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
@@ -118,11 +114,12 @@ public sealed partial class ShockwaveWebSocket
             _ = StrictUtf8.GetByteCount(statusDescription.AsSpan());
         }
 
+        WebSocketState before = State;
         try
         {
             // Empty means "no status": RFC 6455 §7.1.5 reads a close frame without one as 1005, which itself may not be sent.
             WebSocketCloseStatus? status = closeStatus == WebSocketCloseStatus.Empty ? null : closeStatus;
-            await _connection.SendCloseFrameAsync(status, statusDescription, cancellationToken).ConfigureAwait(false);
+            await _connection.CloseOutputAsync(status, statusDescription, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (IsTransportGone)
         {
@@ -131,6 +128,9 @@ public sealed partial class ShockwaveWebSocket
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // The connection counts a close frame as sent once it starts writing it; .NET only once it is out, so a
+            // failed write leaves the state as it was.
+            Pin(before);
             Exception? replacement = TranslateSendFailure(ex);
             if (replacement is null)
             {
@@ -138,19 +138,6 @@ public sealed partial class ShockwaveWebSocket
             }
 
             throw replacement;
-        }
-
-        lock (_stateLock)
-        {
-            _sentCloseFrame = true;
-            if (_receivedCloseFrame && _state < WebSocketState.Closed)
-            {
-                _state = WebSocketState.Closed;
-            }
-            else if (_state < WebSocketState.CloseSent)
-            {
-                _state = WebSocketState.CloseSent;
-            }
         }
     }
 

@@ -52,7 +52,7 @@ public sealed partial class ShockwaveWebSocket
     {
         try
         {
-            await _connection.SendHeartbeatPongAsync().ConfigureAwait(false);
+            await _connection.PongAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException or IOException)
         {
@@ -87,7 +87,7 @@ public sealed partial class ShockwaveWebSocket
                 return;
             }
 
-            if (Elapsed(lastReceived, now) >= _keepAliveInterval && _state is WebSocketState.Open or WebSocketState.CloseSent or WebSocketState.CloseReceived)
+            if (Elapsed(lastReceived, now) >= _keepAliveInterval && State is WebSocketState.Open or WebSocketState.CloseSent or WebSocketState.CloseReceived)
             {
                 byte[] payload = new byte[sizeof(long)];
                 BinaryPrimitives.WriteInt64BigEndian(payload, Interlocked.Increment(ref _pingCounter));

@@ -75,7 +75,7 @@ public sealed partial class ShockwaveWebSocket
     private async Task<WebSocketReceiveResult> ReceiveSegmentAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
     {
         MessageReadResult read = await ReceiveCoreAsync(buffer, cancellationToken, untilCloseReceived: false).ConfigureAwait(false);
-        return new WebSocketReceiveResult(read.Count, read.MessageType, read.EndOfMessage, _closeStatus, _closeStatusDescription);
+        return new WebSocketReceiveResult(read.Count, read.MessageType, read.EndOfMessage, CloseStatus, CloseStatusDescription);
     }
 
     // The receive of ReceiveAsync and of CloseAsync's wait for the peer's close (which stops once it has arrived).
@@ -105,12 +105,12 @@ public sealed partial class ShockwaveWebSocket
                     throw new TaskCanceledException(Task.FromCanceled(cancellationToken));
                 }
 
-                if (_disposed)
+                if (Volatile.Read(ref _disposed) != 0)
                 {
                     throw new ObjectDisposedException(typeof(WebSocket).FullName);
                 }
 
-                if (untilCloseReceived && _receivedCloseFrame)
+                if (untilCloseReceived && IsCloseReceived)
                 {
                     return new MessageReadResult(0, WebSocketMessageType.Close, true);
                 }
@@ -132,7 +132,7 @@ public sealed partial class ShockwaveWebSocket
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A receive that fails aborts the socket; one that fails because the socket was aborted says so.
-            if (_state == WebSocketState.Aborted)
+            if (State == WebSocketState.Aborted)
             {
                 throw new OperationCanceledException(nameof(WebSocketState.Aborted), ex);
             }
@@ -175,7 +175,8 @@ public sealed partial class ShockwaveWebSocket
 
             if (read.MessageType == WebSocketMessageType.Close)
             {
-                OnCloseReceived();
+                // The connection recorded the peer's close (the state is now CloseReceived, or Closed after ours) and,
+                // as told, left the reply to the application.
                 return read;
             }
 
@@ -187,39 +188,14 @@ public sealed partial class ShockwaveWebSocket
         }
     }
 
-    private void OnCloseReceived()
-    {
-        lock (_stateLock)
-        {
-            _receivedCloseFrame = true;
-
-            // The connection reports a close frame without a status as Empty (1005); .NET reports NormalClosure.
-            WebSocketCloseStatus? status = _connection.CloseStatus;
-            _closeStatus = status is null or WebSocketCloseStatus.Empty ? WebSocketCloseStatus.NormalClosure : status;
-            _closeStatusDescription = _connection.CloseStatusDescription ?? string.Empty;
-            if (_sentCloseFrame && _state < WebSocketState.Closed)
-            {
-                _state = WebSocketState.Closed;
-            }
-            else if (_state < WebSocketState.CloseReceived)
-            {
-                _state = WebSocketState.CloseReceived;
-            }
-        }
-    }
-
     private WebSocketException OnProtocolError(WebSocketProtocolException ex)
     {
         // The connection has sent its close frame and closed the transport. A malformed close frame still counts as
-        // the peer's close, which with ours makes the handshake complete: .NET then reports Closed, otherwise Aborted.
-        lock (_stateLock)
+        // the peer's close, which with ours makes the handshake complete: .NET then reports Closed, otherwise Aborted
+        // (which the failed receive pins).
+        if (ex.Error == DecodeError.InvalidClosePayload)
         {
-            _sentCloseFrame = true;
-            if (ex.Error == DecodeError.InvalidClosePayload)
-            {
-                _receivedCloseFrame = true;
-                DisposeCore();
-            }
+            Dispose();
         }
 
         return new WebSocketException(WebSocketError.Faulted, ex.Message, ex);

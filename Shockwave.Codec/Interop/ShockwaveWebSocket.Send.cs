@@ -111,7 +111,7 @@ public sealed partial class ShockwaveWebSocket
 
         try
         {
-            await _connection.WriteAdapterFragmentAsync(messageType, payload, endOfMessage, compress, cancellationToken).ConfigureAwait(false);
+            await _connection.WriteFragmentAsync(messageType, payload, endOfMessage, compress, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (IsTransportGone)
         {
@@ -135,7 +135,7 @@ public sealed partial class ShockwaveWebSocket
     // the abort. Returns null when the connection's exception already says the right thing.
     private Exception? TranslateSendFailure(Exception ex)
     {
-        if (_state == WebSocketState.Aborted)
+        if (State == WebSocketState.Aborted)
         {
             return new OperationCanceledException(nameof(WebSocketState.Aborted), ex);
         }

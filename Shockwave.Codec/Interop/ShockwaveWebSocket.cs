@@ -45,16 +45,12 @@ public sealed partial class ShockwaveWebSocket : WebSocket
 
     private readonly MessageConnection _connection;
     private readonly string? _subProtocol;
-    private readonly object _stateLock = new();
 
-    // The WebSocket's own state machine. The connection below has its own, which differs where .NET's rules differ
-    // from MessageConnection's (Dispose gives Closed, a failed send leaves the socket Open, and so on).
-    private volatile WebSocketState _state = WebSocketState.Open;
-    private bool _disposed;
-    private bool _sentCloseFrame;
-    private bool _receivedCloseFrame;
-    private WebSocketCloseStatus? _closeStatus;
-    private string? _closeStatusDescription;
+    // The state is the connection's close handshake (which close frames crossed), except where .NET's rules differ
+    // from a connection's: Dispose gives Closed, Abort and a failed receive give Aborted, and a close frame that failed
+    // to go out leaves the state as it was. Those verdicts are pinned here (0: none, the state is derived).
+    private int _pinnedState;
+    private int _disposed;
 
     private ShockwaveWebSocket(Stream stream, bool isServer, string? subProtocol, TimeSpan keepAliveInterval, TimeSpan keepAliveTimeout, PerMessageDeflateOptions? deflate = null)
     {
@@ -62,7 +58,7 @@ public sealed partial class ShockwaveWebSocket : WebSocket
         MessageConnectionOptions options = deflate is null
             ? (isServer ? s_serverOptions : s_clientOptions)
             : CreateOptions(isServer ? WebSocketRole.Server : WebSocketRole.Client, deflate).FreezeOwn();
-        _connection = MessageConnection.CreateForWebSocketAdapter(stream, options);
+        _connection = new MessageConnection(stream, options);
         StartKeepAlive(keepAliveInterval, keepAliveTimeout);
     }
 
@@ -77,6 +73,9 @@ public sealed partial class ShockwaveWebSocket : WebSocket
         // Keep-alive is this type's own (ShockwaveWebSocket.KeepAlive.cs), to behave as .NET's does.
         KeepAliveInterval = TimeSpan.Zero,
 
+        // System.Net.WebSockets reports the peer's close and lets the application choose the reply.
+        AutoReplyToClose = false,
+
         PerMessageDeflate = deflate,
     };
 
@@ -87,13 +86,24 @@ public sealed partial class ShockwaveWebSocket : WebSocket
     /// crossed or after <see cref="Dispose"/>; <see cref="WebSocketState.Aborted"/> after <see cref="Abort"/>, a
     /// cancelled receive, or a failed receive.
     /// </value>
-    public override WebSocketState State => _state;
+    public override WebSocketState State
+    {
+        get
+        {
+            int pinned = Volatile.Read(ref _pinnedState);
+            return pinned != 0 ? (WebSocketState)pinned : GetHandshakeState(_connection.CloseHandshake);
+        }
+    }
 
     /// <summary>The status of the peer's close frame (<see cref="WebSocketCloseStatus.NormalClosure"/> when it carried none), or <see langword="null"/> until one arrived.</summary>
-    public override WebSocketCloseStatus? CloseStatus => _closeStatus;
+    public override WebSocketCloseStatus? CloseStatus =>
+        // The connection reports a close frame without a status as Empty (1005); .NET reports NormalClosure.
+        _connection.CloseHandshake.ReceivedStatus is WebSocketCloseStatus status
+            ? status == WebSocketCloseStatus.Empty ? WebSocketCloseStatus.NormalClosure : status
+            : null;
 
     /// <summary>The reason in the peer's close frame (empty when it carried none), or <see langword="null"/> until one arrived.</summary>
-    public override string? CloseStatusDescription => _closeStatusDescription;
+    public override string? CloseStatusDescription => _connection.CloseHandshake.ReceivedStatusDescription;
 
     /// <summary>The subprotocol agreed in the opening handshake, as given when the socket was created.</summary>
     public override string? SubProtocol => _subProtocol;
@@ -193,44 +203,53 @@ public sealed partial class ShockwaveWebSocket : WebSocket
     /// </summary>
     public override void Dispose()
     {
-        lock (_stateLock)
-        {
-            DisposeCore();
-        }
-    }
-
-    private void DisposeCore()
-    {
-        if (_disposed)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
         // The state changes first, so that an operation woken by the stream's disposal sees why.
-        _disposed = true;
-        if (_state < WebSocketState.Aborted)
-        {
-            _state = WebSocketState.Closed;
-        }
-
+        Pin(WebSocketState.Closed);
         StopKeepAlive();
         _connection.Dispose();
     }
 
-    private void OnAborted()
+    private void OnAborted() => Pin(WebSocketState.Aborted);
+
+    // Pins .NET's verdict: Aborted unless already closed or aborted; Closed unless aborted; any other state (the one
+    // before a close frame failed to go out) only when nothing is pinned yet.
+    private void Pin(WebSocketState state)
     {
-        lock (_stateLock)
+        while (true)
         {
-            if (_state is not (WebSocketState.Closed or WebSocketState.Aborted))
+            int pinned = Volatile.Read(ref _pinnedState);
+            WebSocketState current = State;
+            bool keep = state switch
             {
-                _state = WebSocketState.Aborted;
+                WebSocketState.Aborted => current is WebSocketState.Closed or WebSocketState.Aborted,
+                WebSocketState.Closed => current == WebSocketState.Aborted,
+                _ => pinned != 0,
+            };
+            if (keep || Interlocked.CompareExchange(ref _pinnedState, (int)state, pinned) == pinned)
+            {
+                return;
             }
         }
     }
 
+    // .NET's state machine over the close frames alone; whether the connection is down is not part of it.
+    private static WebSocketState GetHandshakeState(CloseHandshake close) =>
+        close.IsCloseSent
+            ? close.IsCloseReceived ? WebSocketState.Closed : WebSocketState.CloseSent
+            : close.IsCloseReceived ? WebSocketState.CloseReceived : WebSocketState.Open;
+
+    private bool IsCloseSent => _connection.CloseHandshake.IsCloseSent;
+
+    private bool IsCloseReceived => _connection.CloseHandshake.IsCloseReceived;
+
     private void ThrowIfInvalidState(WebSocketState[] validStates)
     {
-        WebSocketState state = _state;
+        WebSocketState state = State;
         if (Array.IndexOf(validStates, state) < 0)
         {
             // After a keep-alive timeout the reason travels as the inner exception, as in .NET.

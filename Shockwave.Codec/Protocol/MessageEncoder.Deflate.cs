@@ -12,6 +12,12 @@ public sealed partial class MessageEncoder
     public PerMessageDeflateOptions? PerMessageDeflate => _side?.Deflate;
 
     /// <summary>
+    /// Whether the fragmented message in progress goes out compressed: its first frame carried RSV1 (RFC 7692 §6.1),
+    /// so every later fragment goes through the compressor too.
+    /// </summary>
+    public bool IsMessageCompressed => _openMessage is not null && _side is { SendCompressed: true };
+
+    /// <summary>
     /// The destination length that any data write of <paramref name="payloadLength"/> payload bytes fits in: the frame
     /// length, or with permessage-deflate the header plus the compressor's worst case
     /// (<see cref="PerMessageDeflateCompressor.GetMaxCompressedLength"/>). Rent this once and write.
