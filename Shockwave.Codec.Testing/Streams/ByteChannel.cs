@@ -38,8 +38,8 @@ internal sealed class ByteChannel
     }
 
     /// <summary>
-    /// Whether a read is waiting for data with its cancellation registered, so the reader has certainly started and
-    /// cancelling its token now cancels that read (see <see cref="DuplexStream.IsReadPending"/>).
+    /// Whether a read is waiting for data: an asynchronous one with its cancellation registered (so cancelling its token
+    /// now cancels that read), or a blocking one parked on the wait (see <see cref="DuplexStream.IsReadPending"/>).
     /// </summary>
     public bool HasArmedReader => Volatile.Read(ref _armedReaders) > 0;
 
@@ -96,9 +96,18 @@ internal sealed class ByteChannel
                 waiter = ReadableLocked();
             }
 
-            if (!waiter.Wait(BlockingLimit))
+            // A blocked reader counts as armed too: a test may wait until the reader is parked before acting.
+            Interlocked.Increment(ref _armedReaders);
+            try
             {
-                throw new TimeoutException("A blocking read on the in-memory channel waited too long.");
+                if (!waiter.Wait(BlockingLimit))
+                {
+                    throw new TimeoutException("A blocking read on the in-memory channel waited too long.");
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _armedReaders);
             }
         }
     }
