@@ -19,15 +19,29 @@ public partial class RawSocketSampleTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task Ws_client_gets_every_message_back_and_the_close_echoed()
+    public Task Ws_client_gets_every_message_back_and_the_close_echoed() => ExchangeAsync(deflate: null);
+
+    /// <summary>
+    /// ws's permessage-deflate offers (threshold 0: everything compressed), with context takeover on and off on each side
+    /// and small windows (RFC 7692 §7.1): the same exchange, every message inflated by the decoder and compressed back by
+    /// the encoder, with no change to the sample's loop.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"threshold":0}""")]
+    [InlineData("""{"threshold":0,"serverNoContextTakeover":true,"clientNoContextTakeover":true}""")]
+    [InlineData("""{"threshold":0,"clientNoContextTakeover":true,"serverMaxWindowBits":9,"clientMaxWindowBits":12}""")]
+    public Task Ws_client_with_permessage_deflate_gets_every_message_back(string offer) => ExchangeAsync(offer);
+
+    private static async Task ExchangeAsync(string? deflate)
     {
         await using var server = RawServer.Start();
-        await using ChildProcess node = ChildProcess.Start("node", InteropPaths.NodeFolder, "ws-client.mjs", "exchange", server.Uri);
+        string[] arguments = deflate is null ? ["ws-client.mjs", "exchange", server.Uri] : ["ws-client.mjs", "exchange", server.Uri, deflate];
+        await using ChildProcess node = ChildProcess.Start("node", InteropPaths.NodeFolder, arguments);
 
         var seen = new List<JsonElement>();
         await node.ReadJsonUntilAsync(e => Event(e) == "done", Timeout, seen);
         Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(10)));
-        Assert.Equal(string.Empty, seen.Single(e => Event(e) == "extensions").GetProperty("value").GetString());
+        Assert.Equal(deflate is null ? string.Empty : "permessage-deflate", seen.Single(e => Event(e) == "extensions").GetProperty("value").GetString());
 
         // Every size boundary up to one 16 MiB message, fragments, text split inside characters, pings between
         // fragments: each echo as ws saw it.

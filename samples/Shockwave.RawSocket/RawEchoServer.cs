@@ -10,7 +10,9 @@ namespace Shockwave.RawSocket;
 /// reads the upgrade request, <see cref="MessageDecoder"/> turns received bytes into message chunks and control frames,
 /// <see cref="MessageEncoder"/> turns the answers into frames. Every message comes back with its type, chunk by chunk as
 /// it arrives (so a 64 MiB message streams through 64 KiB buffers), pings are answered, a close is echoed, and a peer
-/// that breaks the protocol gets the close code the decoder names. This is all a custom transport needs.
+/// that breaks the protocol gets the close code the decoder names. permessage-deflate (RFC 7692) is accepted when a client
+/// offers it: the decoder inflates and the encoder compresses, so this loop does not change. This is all a custom
+/// transport needs.
 /// </summary>
 internal static class RawEchoServer
 {
@@ -108,18 +110,19 @@ internal static class RawEchoServer
 
     private static async Task EchoAsync(Socket socket, byte[] received, int start, int end, byte[] payload, PerMessageDeflateOptions? deflate)
     {
-        var decoder = new MessageDecoder(new MessageDecoderOptions { Role = WebSocketRole.Server });
-        var encoder = new MessageEncoder(WebSocketRole.Server);
-        byte[] frame = ArrayPool<byte>.Shared.Rent(checked((int)encoder.GetFrameLength(BufferSize)));
+        // With deflate agreed (deflate not null) each owns its zlib state, released by Dispose.
+        using var decoder = new MessageDecoder(new MessageDecoderOptions { Role = WebSocketRole.Server, PerMessageDeflate = deflate });
+        using var encoder = new MessageEncoder(new MessageEncoderOptions { Role = WebSocketRole.Server, PerMessageDeflate = deflate });
+        byte[] frame = ArrayPool<byte>.Shared.Rent(checked((int)encoder.GetMaxFrameLength(BufferSize)));
         try
         {
             while (true)
             {
-                Outcome outcome = Decode(decoder, encoder, received.AsSpan(start, end - start), payload, frame, out int consumed, out int frameLength);
+                Outcome outcome = Decode(decoder, encoder, received.AsSpan(start, end - start), payload, frame, out int consumed, out int frameOffset, out int frameLength);
                 start += consumed;
                 if (frameLength > 0)
                 {
-                    await SendAllAsync(socket, frame.AsMemory(0, frameLength)).ConfigureAwait(false);
+                    await SendAllAsync(socket, frame.AsMemory(frameOffset, frameLength)).ConfigureAwait(false);
                 }
 
                 if (outcome == Outcome.Closed)
@@ -151,9 +154,9 @@ internal static class RawEchoServer
     }
 
     // One step of the protocol, without I/O: decodes the next unit and writes the frame it obliges us to send.
-    private static Outcome Decode(MessageDecoder decoder, MessageEncoder encoder, Span<byte> received, byte[] payload, byte[] frame, out int consumed, out int frameLength)
+    private static Outcome Decode(MessageDecoder decoder, MessageEncoder encoder, Span<byte> received, byte[] payload, byte[] frame, out int consumed, out int frameOffset, out int frameLength)
     {
-        frameLength = 0;
+        frameOffset = frameLength = 0;
         DecodeResult result = decoder.DecodeInto(received, payload, out consumed);
         Span<byte> data = result.GetPayload(received, payload);
         switch (result.Kind)
@@ -161,11 +164,12 @@ internal static class RawEchoServer
             case DecodeResultKind.NeedMoreData:
                 return Outcome.NeedMoreData;
             case DecodeResultKind.MessageData:
-                // Each chunk goes back as a fragment of a message of the same type; an empty chunk that does not end
-                // the message has nothing to send (RFC 6455 §5.4 lets the fragments differ from the peer's).
+                // Each chunk goes back as a fragment of a message of the same type (compressed or not as the encoder
+                // decides, its header written in front of the compressed bytes: hence the offset); an empty chunk that
+                // does not end the message has nothing to send (RFC 6455 §5.4 lets the fragments differ from the peer's).
                 if (!data.IsEmpty || result.EndOfMessage)
                 {
-                    encoder.WriteFragment(result.MessageType, data, result.EndOfMessage, frame, out frameLength);
+                    encoder.WriteFragment(result.MessageType, data, result.EndOfMessage, frame, out frameOffset, out frameLength);
                 }
 
                 return Outcome.Continue;
