@@ -475,6 +475,7 @@ public class AdapterBehaviourTests
     [InlineData(WebSocketImplementation.Managed, 1005, "not empty", "statusDescription")]
     [InlineData(WebSocketImplementation.Managed, 1000, "124", "statusDescription")]
     [InlineData(WebSocketImplementation.Managed, 1000, "62x2", "statusDescription")]
+    [InlineData(WebSocketImplementation.Managed, 1000, "121+lone", "statusDescription")]
     [InlineData(WebSocketImplementation.Shockwave, 999, null, "closeStatus")]
     [InlineData(WebSocketImplementation.Shockwave, 0, null, "closeStatus")]
     [InlineData(WebSocketImplementation.Shockwave, 1006, null, "closeStatus")]
@@ -482,13 +483,16 @@ public class AdapterBehaviourTests
     [InlineData(WebSocketImplementation.Shockwave, 1005, "not empty", "statusDescription")]
     [InlineData(WebSocketImplementation.Shockwave, 1000, "124", "statusDescription")]
     [InlineData(WebSocketImplementation.Shockwave, 1000, "62x2", "statusDescription")]
+    [InlineData(WebSocketImplementation.Shockwave, 1000, "121+lone", "statusDescription")]
     public void Invalid_close_arguments_throw_at_once_and_change_nothing(WebSocketImplementation implementation, int status, string? description, string paramName)
     {
-        // "124": 124 ASCII bytes; "62x2": 62 two-byte characters, 124 bytes of UTF-8 in 62 chars.
+        // "124": 124 ASCII bytes; "62x2": 62 two-byte characters, 124 bytes of UTF-8 in 62 chars; "121+lone": a lone
+        // surrogate counted as U+FFFD's 3 bytes makes 124, too long before it is found unencodable.
         description = description switch
         {
             "124" => new string('a', 124),
             "62x2" => new string('é', 62),
+            "121+lone" => new string('a', 121) + "\ud800",
             _ => description,
         };
         using Link link = Connect(implementation);
@@ -523,6 +527,10 @@ public class AdapterBehaviourTests
     {
         using Link link = Connect(implementation);
         await Assert.ThrowsAsync<EncoderFallbackException>(() => Bounded(link.Local.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "a\ud800", default)));
+        Assert.Equal(WebSocketState.Open, link.Local.State);
+
+        // At the length limit (120 bytes and U+FFFD's 3) the argument checks pass, and the task fails the same way.
+        await Assert.ThrowsAsync<EncoderFallbackException>(() => Bounded(link.Local.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, new string('a', 120) + "\ud800", default)));
         Assert.Equal(WebSocketState.Open, link.Local.State);
 
         await Bounded(link.Local.SendAsync(Segment(Pattern(2)), WebSocketMessageType.Binary, true, default));

@@ -64,6 +64,23 @@ public class AdapterDifferenceTests
     }
 
     [Fact]
+    public void A_code_that_may_never_be_sent_with_a_too_long_description_is_refused_for_its_code_by_the_adapter()
+    {
+        // ManagedWebSocket accepts 1004 and so only finds the description too long; the adapter's rule
+        // (CloseFrame.CheckForSending) checks the code first (RFC 6455 §7.4) and names it.
+        string tooLong = new('a', 124);
+        using (Link managed = Connect(Managed))
+        {
+            Assert.Equal("statusDescription", ThrowsAtOnce<ArgumentException>(() => managed.Local.CloseOutputAsync((WebSocketCloseStatus)1004, tooLong, default)).ParamName);
+        }
+
+        using Link adapter = Connect(Shockwave);
+        Assert.Equal("closeStatus", ThrowsAtOnce<ArgumentException>(() => adapter.Local.CloseOutputAsync((WebSocketCloseStatus)1004, tooLong, default)).ParamName);
+        Assert.Equal("closeStatus", ThrowsAtOnce<ArgumentException>(() => adapter.Local.CloseAsync((WebSocketCloseStatus)1004, tooLong, default)).ParamName);
+        Assert.Equal(WebSocketState.Open, adapter.Local.State);
+    }
+
+    [Fact]
     public async Task An_empty_non_final_fragment_gives_ManagedWebSocket_a_result_and_the_adapter_none()
     {
         // MessageConnection skips an empty frame that neither carries bytes nor ends the message.

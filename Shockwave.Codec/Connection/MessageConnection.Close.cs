@@ -18,7 +18,7 @@ public sealed partial class MessageConnection
     /// <exception cref="ArgumentException">The status may not be sent, or the reason is too long.</exception>
     public async ValueTask CloseAsync(WebSocketCloseStatus status, string? reason, CancellationToken cancellationToken = default)
     {
-        ValidateClose(status, reason);
+        CloseFrame.ValidateForSending(status, reason.AsSpan());
         try
         {
             await SendCloseAsync(status, reason, cancellationToken).ConfigureAwait(false);
@@ -100,7 +100,7 @@ public sealed partial class MessageConnection
     public void Close(WebSocketCloseStatus status, string? reason)
     {
         ThrowIfNoBlockingIO();
-        ValidateClose(status, reason);
+        CloseFrame.ValidateForSending(status, reason.AsSpan());
         SendClose(status, reason);
         if (State != WebSocketState.CloseSent)
         {
@@ -158,7 +158,7 @@ public sealed partial class MessageConnection
     /// <exception cref="ArgumentException">The status may not be sent, or the reason is too long or comes without a status.</exception>
     public async ValueTask CloseOutputAsync(WebSocketCloseStatus? status, string? reason, CancellationToken cancellationToken = default)
     {
-        ValidateClose(status, reason);
+        CloseFrame.ValidateForSending(status, reason.AsSpan());
         await SendCloseAsync(status, reason, cancellationToken).ConfigureAwait(false);
     }
 
@@ -170,7 +170,7 @@ public sealed partial class MessageConnection
     public void CloseOutput(WebSocketCloseStatus? status, string? reason)
     {
         ThrowIfNoBlockingIO();
-        ValidateClose(status, reason);
+        CloseFrame.ValidateForSending(status, reason.AsSpan());
         SendClose(status, reason);
     }
 
@@ -179,31 +179,6 @@ public sealed partial class MessageConnection
         if (!_transport.SupportsSynchronousIO)
         {
             ThrowHelper.ThrowNotSupported("This transport has no blocking I/O; use the asynchronous method.");
-        }
-    }
-
-    private static void ValidateClose(WebSocketCloseStatus? status, string? reason)
-    {
-        if (status is not WebSocketCloseStatus code)
-        {
-            // RFC 6455 §5.5.1: a reason follows a status code, so a close frame without a status has none.
-            if (!string.IsNullOrEmpty(reason))
-            {
-                ThrowHelper.ThrowArgument(ExceptionArgument.reason, "A close frame without a status carries no reason (RFC 6455 §5.5.1).");
-            }
-
-            return;
-        }
-
-        if (!CloseFrame.IsValidStatusCode((int)code))
-        {
-            ThrowHelper.ThrowArgument(ExceptionArgument.statusCode, "This close status code may not be sent in a close frame (RFC 6455 §7.4).");
-        }
-
-        // A lone surrogate throws EncoderFallbackException, an ArgumentException, from the strict encoding.
-        if (reason is not null && StrictUtf8.GetByteCount(reason.AsSpan()) > CloseFrame.MaxReasonLength)
-        {
-            ThrowHelper.ThrowArgument(ExceptionArgument.reason, "A close reason must be at most 123 bytes of UTF-8.");
         }
     }
 

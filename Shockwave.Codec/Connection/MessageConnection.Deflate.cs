@@ -45,7 +45,7 @@ public sealed partial class MessageConnection
             ThrowIfCannotSend();
             if (_encoder.IsMessageInProgress)
             {
-                ThrowHelper.ThrowInvalidOperation("A fragmented message is in progress; finish it with WriteFragmentAsync(endOfMessage: true) first.");
+                ThrowHelper.ThrowInvalidOperation_MessageInProgress(nameof(WriteFragmentAsync));
             }
 
             // The encoder knows whether this connection's agreement lets the compressed frame through (RFC 7692 §7.1.1.1).

@@ -47,10 +47,7 @@ public sealed partial class MessageConnection
     /// <exception cref="WebSocketException">The connection can no longer send (our close was sent, or it is down), or the transport failed.</exception>
     public ValueTask PongAsync(ReadOnlyMemory<byte> payload = default, CancellationToken cancellationToken = default)
     {
-        if (payload.Length > FrameHeader.MaxControlPayloadLength)
-        {
-            ThrowHelper.ThrowArgument(ExceptionArgument.payload, "A pong carries at most 125 bytes (RFC 6455 §5.5).");
-        }
+        FrameRules.ValidateControlPayload(payload.Length, nameof(payload));
 
         if (!_close.CanSend)
         {

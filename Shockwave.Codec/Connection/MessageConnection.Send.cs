@@ -54,6 +54,11 @@ public sealed partial class MessageConnection
         try
         {
             ThrowIfCannotSend();
+            if (_encoder.IsMessageInProgress)
+            {
+                ThrowHelper.ThrowInvalidOperation_MessageInProgress(nameof(WriteFragmentAsync));
+            }
+
             rented = Pool.Rent(BufferSizeClass.For(_encoder.GetFrameLength(byteCount)));
             _encoder.WriteText(text.Span, rented, out int written);
             await WriteTransportAsync(rented.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
@@ -94,7 +99,7 @@ public sealed partial class MessageConnection
             ThrowIfCannotSend();
             if (_encoder.IsMessageInProgress)
             {
-                ThrowHelper.ThrowInvalidOperation("A fragmented message is in progress; finish it with WriteFragmentAsync(endOfMessage: true) first.");
+                ThrowHelper.ThrowInvalidOperation_MessageInProgress(nameof(WriteFragmentAsync));
             }
 
             bool deflating = _encoder.WillCompress(payload.Length, endOfMessage: true);
@@ -144,10 +149,7 @@ public sealed partial class MessageConnection
     /// <exception cref="ArgumentException">The payload is longer than 125 bytes.</exception>
     public ValueTask PingAsync(ReadOnlyMemory<byte> payload = default, CancellationToken cancellationToken = default)
     {
-        if (payload.Length > FrameHeader.MaxControlPayloadLength)
-        {
-            ThrowHelper.ThrowArgument(ExceptionArgument.payload, "A ping carries at most 125 bytes (RFC 6455 §5.5).");
-        }
+        FrameRules.ValidateControlPayload(payload.Length, nameof(payload));
 
         return SendControlAsync(Opcode.Ping, payload, cancellationToken);
     }
@@ -174,7 +176,7 @@ public sealed partial class MessageConnection
             ThrowIfCannotSend();
             if (wholeMessage && _encoder.IsMessageInProgress)
             {
-                ThrowHelper.ThrowInvalidOperation("A fragmented message is in progress; finish it with WriteFragmentAsync(endOfMessage: true) first.");
+                ThrowHelper.ThrowInvalidOperation_MessageInProgress(nameof(WriteFragmentAsync));
             }
 
             // Taken without compression (none agreed, or the caller declined it); only the continuation of a
@@ -275,7 +277,7 @@ public sealed partial class MessageConnection
             ThrowIfCannotSend();
             if (wholeMessage && _encoder.IsMessageInProgress)
             {
-                ThrowHelper.ThrowInvalidOperation("A fragmented message is in progress; finish it with WriteFragmentAsync(endOfMessage: true) first.");
+                ThrowHelper.ThrowInvalidOperation_MessageInProgress(nameof(WriteFragmentAsync));
             }
 
             bool deflating = _encoder.WillCompress(payload.Length, endOfMessage, compress ? MessageEncoder.CompressionChoice.Auto : MessageEncoder.CompressionChoice.None);

@@ -106,7 +106,7 @@ public readonly struct FrameHeader : IEquatable<FrameHeader>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int GetHeaderLength(long payloadLength, bool isMasked)
     {
-        int length = payloadLength <= 125 ? 2 : payloadLength <= ushort.MaxValue ? 4 : 10;
+        int length = payloadLength <= FrameRules.MaxSevenBitLength ? 2 : payloadLength <= ushort.MaxValue ? 4 : 10;
         return isMasked ? length + 4 : length;
     }
 

@@ -28,12 +28,6 @@ namespace Shockwave.Codec;
 /// </remarks>
 public ref struct FrameHeaderParser
 {
-    // Bit i set = opcode i is defined: 0x0-0x2 data, 0x8-0xA control (RFC 6455 §5.2).
-    private const uint DefinedOpcodes = 0b0000_0111_0000_0111;
-
-    // The same, inverted: bit i set = opcode i is reserved, so the fast path's test is one shift and one mask.
-    private const uint ReservedOpcodes = ~DefinedOpcodes & 0xFFFF;
-
     private readonly long _maxFrameSize;
 
     // The first two header bytes read as one little-endian pair (first | second << 8) must satisfy
@@ -103,13 +97,12 @@ public ref struct FrameHeaderParser
         {
             ref byte start = ref MemoryMarshal.GetReference(source);
             uint pair = WireEndian.ReadUInt16LittleEndian(ref start);
-            uint bad = ((pair & _pairMask) ^ _pairExpected) | ((ReservedOpcodes >> (int)(pair & 0x0F)) & 1);
+            uint bad = ((pair & _pairMask) ^ _pairExpected) | FrameRules.IsReservedOpcode(pair);
             uint length7 = (pair >> 8) & 0x7F;
-            if ((pair & 0x08) != 0)
+            if (FrameRules.IsControl(pair))
             {
-                // RFC 6455 §5.5: a control frame is final, at most 125 bytes and (no extension defines otherwise)
-                // carries no reserved bits: FIN set and RSV clear is one test on the high nibble.
-                bad |= ((pair & 0xF0) ^ 0x80) | Bit(length7 > FrameHeader.MaxControlPayloadLength);
+                // RFC 6455 §5.5: a control frame is final, at most 125 bytes and carries no reserved bits.
+                bad |= FrameRules.ControlFrameViolation(pair, length7);
             }
 
             long payloadLength;
@@ -124,7 +117,7 @@ public ref struct FrameHeaderParser
                 // RFC 6455 §5.2: "the minimal number of bytes MUST be used to encode the length".
                 payloadLength = WireEndian.ReadUInt16BigEndian(ref Unsafe.Add(ref start, 2));
                 headerLength = 4;
-                bad |= Bit(payloadLength < 126);
+                bad |= Bit(payloadLength <= FrameRules.MaxSevenBitLength);
             }
             else
             {
@@ -180,7 +173,8 @@ public ref struct FrameHeaderParser
         if (source.Length < 2)
         {
             // With only the first byte, its own rules can already fail (fail fast: no need to wait for byte 2).
-            FrameError firstError = source.Length == 1 ? ClassifyFirst(source[0], forbiddenRsv) : FrameError.None;
+            // A length of 0 leaves the length rule out: only the first byte's rules can be judged yet.
+            FrameError firstError = source.Length == 1 ? FrameRules.Classify(source[0], 0, forbiddenRsv) : FrameError.None;
             return firstError == FrameError.None ? Outcome.NeedMoreData : Outcome.Invalid(firstError);
         }
 
@@ -190,13 +184,12 @@ public ref struct FrameHeaderParser
 
         // One combined test keeps the common, valid case to a single branch; ClassifyFirstTwo names the rule.
         uint bad = (first & forbiddenRsv)
-            | (((DefinedOpcodes >> (int)(first & 0x0F)) & 1) ^ 1)
+            | FrameRules.IsReservedOpcode(first)
             | ((second ^ requiredMaskBit) & 0x80);
-        if ((first & 0x08) != 0)
+        if (FrameRules.IsControl(first))
         {
-            // RFC 6455 §5.5: control frames carry at most 125 bytes, are never fragmented, and (RFC 7692 §6.1
-            // for RSV1; no extension defines the others) carry no reserved bits.
-            bad |= ((first & 0x80) ^ 0x80) | (first & 0x70) | Bit((second & 0x7F) > FrameHeader.MaxControlPayloadLength);
+            // RFC 6455 §5.5: control frames carry at most 125 bytes, are never fragmented, and carry no reserved bits.
+            bad |= FrameRules.ControlFrameViolation(first, second & 0x7F);
         }
 
         if (bad != 0)
@@ -223,7 +216,7 @@ public ref struct FrameHeaderParser
 
             payloadLength = WireEndian.ReadUInt16BigEndian(ref Unsafe.Add(ref start, 2));
 
-            if (payloadLength < 126)
+            if (payloadLength <= FrameRules.MaxSevenBitLength)
             {
                 // RFC 6455 §5.2: "the minimal number of bytes MUST be used to encode the length".
                 return Outcome.Invalid(FrameError.NonMinimalLength);
@@ -302,34 +295,13 @@ public ref struct FrameHeaderParser
         return Parse(gathered.Slice(0, length), out header, out bytesConsumed);
     }
 
-    private static FrameError ClassifyFirst(uint first, uint forbiddenRsv)
-    {
-        if (((DefinedOpcodes >> (int)(first & 0x0F)) & 1) == 0)
-        {
-            return FrameError.ReservedOpcode;
-        }
-
-        bool control = (first & 0x08) != 0;
-        if ((first & (control ? 0x70u : forbiddenRsv)) != 0)
-        {
-            return FrameError.ReservedBitsSet;
-        }
-
-        return control && (first & 0x80) == 0 ? FrameError.ControlFrameFragmented : FrameError.None;
-    }
-
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static FrameError ClassifyFirstTwo(uint first, uint second, uint forbiddenRsv)
     {
-        FrameError error = ClassifyFirst(first, forbiddenRsv);
+        FrameError error = FrameRules.Classify(first, second & 0x7F, forbiddenRsv);
         if (error != FrameError.None)
         {
             return error;
-        }
-
-        if ((first & 0x08) != 0 && (second & 0x7F) > 125)
-        {
-            return FrameError.ControlFrameTooLarge;
         }
 
         return (second & 0x80) != 0 ? FrameError.MaskForbidden : FrameError.MaskRequired;

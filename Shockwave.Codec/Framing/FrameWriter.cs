@@ -57,7 +57,7 @@ public ref struct FrameWriter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public OperationStatus WriteHeader(in FrameHeader header)
     {
-        Validate(header);
+        FrameRules.ValidateHeader(header, nameof(header));
         int headerLength = header.HeaderLength;
         if (_destination.Length - _bytesWritten < headerLength)
         {
@@ -78,7 +78,7 @@ public ref struct FrameWriter
     /// <exception cref="ArgumentException">The payload length differs from the header's, or the header breaks RFC 6455 (see <see cref="WriteHeader"/>).</exception>
     public OperationStatus WriteFrame(in FrameHeader header, scoped ReadOnlySpan<byte> payload)
     {
-        Validate(header);
+        FrameRules.ValidateHeader(header, nameof(header));
         if (header.PayloadLength != payload.Length)
         {
             ThrowHelper.ThrowArgument(ExceptionArgument.payload, "The payload length must equal the header's PayloadLength.");
@@ -115,16 +115,10 @@ public ref struct FrameWriter
     /// <exception cref="ArgumentException">The status code may not be sent, or the reason is too long or not valid UTF-8.</exception>
     public OperationStatus WriteClose(WebSocketCloseStatus status, scoped ReadOnlySpan<byte> reason, bool isMasked = false, uint maskKey = 0)
     {
-        ValidateStatus(status);
-        if (!CloseFrame.IsValidReason(reason))
-        {
-            ThrowHelper.ThrowArgument(ExceptionArgument.reason, "A close reason must be valid UTF-8 of at most 123 bytes.");
-        }
-
+        CloseFrame.ValidateForSending(status, reason);
         Span<byte> payload = stackalloc byte[FrameHeader.MaxControlPayloadLength];
-        WireEndian.WriteUInt16BigEndian(ref MemoryMarshal.GetReference(payload), (ushort)status);
         reason.CopyTo(payload.Slice(2));
-        return WriteFrame(new FrameHeader(true, Opcode.Close, reason.Length + 2, isMasked, maskKey), payload.Slice(0, reason.Length + 2));
+        return WriteCloseUnchecked(status, payload.Slice(0, reason.Length + 2), isMasked, maskKey);
     }
 
     /// <summary>Writes a close frame with a status code and a reason given as text (RFC 6455 §5.5.1).</summary>
@@ -133,20 +127,15 @@ public ref struct FrameWriter
     /// <param name="isMasked">Whether to mask the frame.</param>
     /// <param name="maskKey">The mask key when <paramref name="isMasked"/> is <see langword="true"/>.</param>
     /// <returns><see cref="OperationStatus.Done"/>, or <see cref="OperationStatus.DestinationTooSmall"/> with nothing written.</returns>
-    /// <exception cref="ArgumentException">The status code may not be sent, or the reason is too long or holds a lone surrogate.</exception>
+    /// <exception cref="ArgumentException">The status code may not be sent, or the reason is too long.</exception>
+    /// <exception cref="System.Text.EncoderFallbackException">The reason holds a lone surrogate, which has no UTF-8 form.</exception>
     public OperationStatus WriteClose(WebSocketCloseStatus status, string? reason, bool isMasked = false, uint maskKey = 0)
     {
         ReadOnlySpan<char> text = reason.AsSpan();
-
-        // Each char is at most 3 UTF-8 bytes, so 41 chars always fit; count exactly only past that.
-        if (text.Length > CloseFrame.MaxReasonLength / 3 && (text.Length > CloseFrame.MaxReasonLength || StrictUtf8.GetByteCount(text) > CloseFrame.MaxReasonLength))
-        {
-            ThrowHelper.ThrowArgument(ExceptionArgument.reason, "A close reason must be at most 123 bytes of UTF-8.");
-        }
-
-        Span<byte> bytes = stackalloc byte[CloseFrame.MaxReasonLength];
-        int length = StrictUtf8.GetBytes(text, bytes);
-        return WriteClose(status, bytes.Slice(0, length), isMasked, maskKey);
+        int length = CloseFrame.ValidateForSending(status, text);
+        Span<byte> payload = stackalloc byte[FrameHeader.MaxControlPayloadLength];
+        StrictUtf8.GetBytes(text, payload.Slice(2, length));
+        return WriteCloseUnchecked(status, payload.Slice(0, length + 2), isMasked, maskKey);
     }
 
     /// <summary>Writes a close frame with an empty payload: no status code, which the peer reports as 1005 (RFC 6455 §7.1.5).</summary>
@@ -165,7 +154,7 @@ public ref struct FrameWriter
         uint maskBit = header.IsMasked ? 0x80u : 0u;
         uint length7;
         int position;
-        if (length <= FrameHeader.MaxControlPayloadLength)
+        if (length <= FrameRules.MaxSevenBitLength)
         {
             length7 = (uint)length;
             position = 2;
@@ -193,29 +182,10 @@ public ref struct FrameWriter
         return position;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Validate(in FrameHeader header)
+    // The payload is the 2-byte status slot followed by a reason already checked by CloseFrame.ValidateForSending.
+    private OperationStatus WriteCloseUnchecked(WebSocketCloseStatus status, scoped Span<byte> payload, bool isMasked, uint maskKey)
     {
-        // Same rules the parser enforces on receive (RFC 6455 §5.2, §5.5), so what we write a peer accepts.
-        uint first = header.FirstByte;
-        const uint DefinedOpcodes = 0b0000_0111_0000_0111;
-        bool bad = ((DefinedOpcodes >> (int)(first & 0x0F)) & 1) == 0;
-        if ((first & 0x08) != 0)
-        {
-            bad |= (first & 0xF0) != 0x80 || header.PayloadLength > FrameHeader.MaxControlPayloadLength;
-        }
-
-        if (bad)
-        {
-            ThrowHelper.ThrowArgument(ExceptionArgument.opcode, "Reserved opcodes are not sent, and control frames must be final, carry no reserved bits and at most 125 payload bytes (RFC 6455 §5.5).");
-        }
-    }
-
-    private static void ValidateStatus(WebSocketCloseStatus status)
-    {
-        if (!CloseFrame.IsValidStatusCode((int)status))
-        {
-            ThrowHelper.ThrowArgument(ExceptionArgument.statusCode, "This close status code may not be sent in a close frame (RFC 6455 §7.4).");
-        }
+        WireEndian.WriteUInt16BigEndian(ref MemoryMarshal.GetReference(payload), (ushort)status);
+        return WriteFrame(new FrameHeader(true, Opcode.Close, payload.Length, isMasked, maskKey), payload);
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Text;
 
 namespace Shockwave.Codec;
 
@@ -108,17 +107,15 @@ public sealed partial class ShockwaveWebSocket
             throw ThrowHelper.CreateWebSocketTransportGone();
         }
 
-        if (!string.IsNullOrEmpty(statusDescription))
-        {
-            // Throws EncoderFallbackException for a lone surrogate, which has no UTF-8 form, before anything is sent.
-            _ = StrictUtf8.GetByteCount(statusDescription.AsSpan());
-        }
+        // Empty means "no status": RFC 6455 §7.1.5 reads a close frame without one as 1005, which itself may not be sent.
+        WebSocketCloseStatus? status = closeStatus == WebSocketCloseStatus.Empty ? null : closeStatus;
 
+        // The rest was checked at once; what is left is a lone surrogate, which .NET reports here, in the task, when it
+        // encodes the description (EncoderFallbackException), before anything is sent.
+        CloseFrame.ValidateForSending(status, statusDescription.AsSpan(), nameof(closeStatus), nameof(statusDescription));
         WebSocketState before = State;
         try
         {
-            // Empty means "no status": RFC 6455 §7.1.5 reads a close frame without one as 1005, which itself may not be sent.
-            WebSocketCloseStatus? status = closeStatus == WebSocketCloseStatus.Empty ? null : closeStatus;
             await _connection.CloseOutputAsync(status, statusDescription, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (IsTransportGone)
@@ -141,29 +138,17 @@ public sealed partial class ShockwaveWebSocket
         }
     }
 
-    // The checks System.Net.WebSockets makes, in its order and with its parameter names, then RFC 6455 §7.4's rule
-    // for codes on the wire, which .NET does not apply to what it sends.
+    // CloseFrame's rule for the closes we send, with .NET's parameter names and its split: argument errors throw at once,
+    // a lone surrogate fails the task (SendCloseFrameAsync). The rule refuses everything .NET refuses (Empty with a
+    // description, 0–999, 1006, 1015, more than 123 bytes counting a lone surrogate as U+FFFD's 3 bytes) and, on top,
+    // the codes RFC 6455 §7.4 keeps off the wire that .NET sends (1004, 1016–2999, 5000 and above; AdapterDifferenceTests).
     private static void ValidateCloseStatus(WebSocketCloseStatus closeStatus, string? statusDescription)
     {
-        if (closeStatus == WebSocketCloseStatus.Empty && !string.IsNullOrEmpty(statusDescription))
+        WebSocketCloseStatus? status = closeStatus == WebSocketCloseStatus.Empty ? null : closeStatus;
+        CloseSendError error = CloseFrame.CheckForSending(status, statusDescription.AsSpan(), out _, out _);
+        if (error is not (CloseSendError.None or CloseSendError.ReasonLoneSurrogate))
         {
-            throw new ArgumentException("A close with status Empty carries no description.", nameof(statusDescription));
-        }
-
-        int code = (int)closeStatus;
-        if (code is >= 0 and <= 999 or 1006 or 1015)
-        {
-            throw new ArgumentException($"The close status {code} is reserved and may not be sent (RFC 6455 §7.4.1).", nameof(closeStatus));
-        }
-
-        if (!string.IsNullOrEmpty(statusDescription) && Encoding.UTF8.GetByteCount(statusDescription) > CloseFrame.MaxReasonLength)
-        {
-            throw new ArgumentException("A close description must be at most 123 bytes of UTF-8.", nameof(statusDescription));
-        }
-
-        if (closeStatus != WebSocketCloseStatus.Empty && !CloseFrame.IsValidStatusCode(code))
-        {
-            throw new ArgumentException($"The close status {code} may not be sent in a close frame (RFC 6455 §7.4).", nameof(closeStatus));
+            ThrowHelper.ThrowCloseRefused(error, status, -1, nameof(closeStatus), nameof(statusDescription));
         }
     }
 }

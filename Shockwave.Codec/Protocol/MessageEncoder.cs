@@ -57,8 +57,6 @@ namespace Shockwave.Codec;
 /// </remarks>
 public sealed partial class MessageEncoder : IDisposable
 {
-    private const string MessageOpen = "A fragmented message is in progress; finish it with WriteFragment(endOfMessage: true) first.";
-
     private readonly bool _mask;
     private bool _closeSent;
     private Opcode? _openMessage;
@@ -413,10 +411,7 @@ public sealed partial class MessageEncoder : IDisposable
     private OperationStatus WriteControl(Opcode opcode, ReadOnlySpan<byte> payload, Span<byte> destination, out int bytesWritten)
     {
         ThrowIfCannotWrite();
-        if (payload.Length > FrameHeader.MaxControlPayloadLength)
-        {
-            ThrowHelper.ThrowArgument(ExceptionArgument.payload, "A control frame carries at most 125 bytes (RFC 6455 §5.5).");
-        }
+        FrameRules.ValidateControlPayload(payload.Length, nameof(payload));
 
         var writer = new FrameWriter(destination);
         OperationStatus result = writer.WriteFrame(new FrameHeader(true, opcode, payload.Length, _mask, _mask ? MaskKeyGenerator.NextKey() : 0), payload);
@@ -435,11 +430,12 @@ public sealed partial class MessageEncoder : IDisposable
         return result;
     }
 
+    // RFC 6455 §5.4: a whole message may not start inside a fragmented one.
     private void ThrowIfMessageOpen()
     {
         if (_openMessage is not null)
         {
-            ThrowHelper.ThrowInvalidOperation(MessageOpen);
+            ThrowHelper.ThrowInvalidOperation_MessageInProgress(nameof(WriteFragment));
         }
     }
 
