@@ -1,11 +1,15 @@
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Text;
+using CommunityToolkit.HighPerformance.Buffers;
 
 namespace Shockwave.Codec;
 
 public sealed partial class MessageConnection
 {
-    private TaskCompletionSource<bool>? _closeWaiter;
+    // A close that must wait for a running reader to see the peer's close waits on a task kept here rather than in a
+    // field: few connections ever close that way, and a field would cost every idle connection 8 bytes.
+    private static readonly ConditionalWeakTable<MessageConnection, TaskCompletionSource<bool>> s_closeWaiters = new();
 
     /// <summary>
     /// Runs the close handshake (RFC 6455 §7.1.2): sends a close frame, waits (up to the close timeout) for the
@@ -121,16 +125,9 @@ public sealed partial class MessageConnection
             }
             else
             {
-                byte[] scratch = Pool.Rent(BufferSizeClass.Smallest);
-                try
+                using SpanOwner<byte> scratch = SpanOwner<byte>.Allocate(BufferSizeClass.Smallest, Pool);
+                while (State == WebSocketState.CloseSent && ReadMessageInto(scratch.Span).MessageType != WebSocketMessageType.Close)
                 {
-                    while (State == WebSocketState.CloseSent && ReadMessageInto(scratch).MessageType != WebSocketMessageType.Close)
-                    {
-                    }
-                }
-                finally
-                {
-                    Pool.Return(scratch);
                 }
             }
         }
@@ -174,26 +171,17 @@ public sealed partial class MessageConnection
         SendClose(status, reason);
     }
 
-    private void ThrowIfNoBlockingIO()
+    // The close part of the planning step (MessageConnection.Send.cs), for every close frame we send (the
+    // application's, a reply, a failure's): whether a close may go out, its bytes, and the close state updated.
+    private void PlanClose(WebSocketCloseStatus? status, string? reason, ref SendPlan plan)
     {
-        if (!_transport.SupportsSynchronousIO)
-        {
-            ThrowHelper.ThrowNotSupported("This transport has no blocking I/O; use the asynchronous method.");
-        }
-    }
-
-    // The one planning step of every close frame we send (the application's, a reply, a failure's), run under the
-    // write turn: whether a close may go out, its bytes, and the close state updated. The twins below only differ in
-    // how they write the bytes.
-    private bool PlanClose(WebSocketCloseStatus? status, string? reason, Span<byte> destination, out int written, out bool completes)
-    {
-        written = 0;
-        completes = false;
         if (!_close.CanSendClose)
         {
-            return false;
+            return;
         }
 
+        Span<byte> destination = plan.Rent(Pool, BufferSizeClass.Smallest);
+        int written;
         if (status is WebSocketCloseStatus code)
         {
             _encoder.WriteClose(code, reason, destination, out written);
@@ -203,57 +191,17 @@ public sealed partial class MessageConnection
             _encoder.WriteEmptyClose(destination, out written);
         }
 
-        return _close.TryRecordSent(status, reason, out completes);
-    }
-
-    private async ValueTask SendCloseAsync(WebSocketCloseStatus? status, string? reason, CancellationToken cancellationToken)
-    {
-        await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        byte[] rented = Pool.Rent(BufferSizeClass.Smallest);
-        bool completes;
-        try
+        if (_close.TryRecordSent(status, reason, out bool completes))
         {
-            if (PlanClose(status, reason, rented, out int written, out completes))
-            {
-                await WriteTransportAsync(rented.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            Pool.Return(rented);
-            ExitWrite();
-        }
-
-        if (completes)
-        {
-            // The peer's close came first: ours, now out, completes the handshake (RFC 6455 §7.1.1).
-            ShutDown();
+            plan.Frame(0, written);
+            plan.CompletesHandshake = completes;
         }
     }
 
-    private void SendClose(WebSocketCloseStatus? status, string? reason)
-    {
-        EnterWrite();
-        byte[] rented = Pool.Rent(BufferSizeClass.Smallest);
-        bool completes;
-        try
-        {
-            if (PlanClose(status, reason, rented, out int written, out completes))
-            {
-                WriteTransport(rented.AsSpan(0, written));
-            }
-        }
-        finally
-        {
-            Pool.Return(rented);
-            ExitWrite();
-        }
+    private ValueTask SendCloseAsync(WebSocketCloseStatus? status, string? reason, CancellationToken cancellationToken) =>
+        SendAsync(SendRequest.Close(status, reason), default, default, cancellationToken);
 
-        if (completes)
-        {
-            ShutDown();
-        }
-    }
+    private void SendClose(WebSocketCloseStatus? status, string? reason) => Send(SendRequest.Close(status, reason), default, default);
 
     // Records the peer's close; true when that completed the handshake (ours had gone out first).
     private bool RecordPeerClose(in DecodeResult decoded)
@@ -271,7 +219,7 @@ public sealed partial class MessageConnection
             // Our close went first; a writer may still be putting its bytes out. Take the write turn once, so the
             // transport closes after them (nothing else may be written after our close, so the wait is short).
             await EnterWriteAsync(CancellationToken.None).ConfigureAwait(false);
-            ExitWrite();
+            _writeGate.Exit();
             ShutDown();
         }
         else if (_close.IsReplyOwed && _options.AutoReplyToClose)
@@ -294,8 +242,8 @@ public sealed partial class MessageConnection
     {
         if (RecordPeerClose(decoded))
         {
-            EnterWrite();
-            ExitWrite();
+            _writeGate.Enter();
+            _writeGate.Exit();
             ShutDown();
         }
         else if (_close.IsReplyOwed && _options.AutoReplyToClose)
@@ -365,14 +313,21 @@ public sealed partial class MessageConnection
 
     private TaskCompletionSource<bool> EnsureCloseWaiter()
     {
-        var created = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        TaskCompletionSource<bool> waiter = Interlocked.CompareExchange(ref _closeWaiter, created, null) ?? created;
+        TaskCompletionSource<bool> waiter = s_closeWaiters.GetValue(this, static _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (State is WebSocketState.Closed or WebSocketState.Aborted)
         {
             waiter.TrySetResult(true);
         }
 
         return waiter;
+    }
+
+    private void CompleteCloseWaiter()
+    {
+        if (s_closeWaiters.TryGetValue(this, out TaskCompletionSource<bool>? waiter))
+        {
+            waiter.TrySetResult(true);
+        }
     }
 
     private static string DescribeError(DecodeError error) =>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 
 namespace Shockwave.Codec;
@@ -26,7 +25,25 @@ public sealed partial class MessageConnection
     /// <exception cref="ArgumentNullException"><paramref name="message"/> is <see langword="null"/>.</exception>
     /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
     /// <exception cref="InvalidOperationException">A fragmented message written with <see cref="WriteFragmentAsync(WebSocketMessageType, ReadOnlyMemory{byte}, bool, CancellationToken)"/> is still open.</exception>
-    public async ValueTask WritePreparedAsync(PreparedMessage message, CancellationToken cancellationToken = default)
+    public ValueTask WritePreparedAsync(PreparedMessage message, CancellationToken cancellationToken = default)
+    {
+        if (message is null)
+        {
+            ThrowHelper.ThrowArgumentNull(ExceptionArgument.message);
+        }
+
+        return _options.Role == WebSocketRole.Client
+            ? WriteMessageAsync(message.MessageType, message.Payload, cancellationToken)
+            : SendAsync(SendRequest.PreparedFrame(message), default, default, cancellationToken);
+    }
+
+    /// <summary>Sends a prepared message, blocking; the synchronous twin of <see cref="WritePreparedAsync"/>.</summary>
+    /// <param name="message">The prepared message.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="message"/> is <see langword="null"/>.</exception>
+    /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
+    /// <exception cref="InvalidOperationException">A fragmented message is still open.</exception>
+    /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
+    public void WritePrepared(PreparedMessage message)
     {
         if (message is null)
         {
@@ -35,46 +52,11 @@ public sealed partial class MessageConnection
 
         if (_options.Role == WebSocketRole.Client)
         {
-            await WriteMessageAsync(message.MessageType, message.Payload, cancellationToken).ConfigureAwait(false);
+            WriteMessage(message.MessageType, message.Payload.Span);
             return;
         }
 
-        await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ThrowIfCannotSend();
-            if (_encoder.IsMessageInProgress)
-            {
-                ThrowHelper.ThrowInvalidOperation_MessageInProgress(nameof(WriteFragmentAsync));
-            }
-
-            // The encoder knows whether this connection's agreement lets the compressed frame through (RFC 7692 §7.1.1.1).
-            ReadOnlyMemory<byte> frame = _encoder.SelectFrame(message);
-            await WriteTransportAsync(frame, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            ExitWrite();
-        }
-    }
-
-#if NET6_0_OR_GREATER
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-#endif
-    private async ValueTask WriteDeflatedTextAsync(ReadOnlyMemory<char> text, CancellationToken cancellationToken)
-    {
-        // The UTF-8 bytes are needed whole before compressing them; rented, then sent through the frame path.
-        int byteCount = StrictUtf8.GetByteCount(text.Span);
-        byte[] utf8 = Pool.Rent(BufferSizeClass.For(Math.Max(byteCount, 1)));
-        try
-        {
-            StrictUtf8.GetBytes(text.Span, utf8.AsSpan(0, byteCount));
-            await WriteFrameAsync(WebSocketMessageType.Text, utf8.AsMemory(0, byteCount), endOfMessage: true, wholeMessage: true, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            Pool.Return(utf8);
-        }
+        Send(SendRequest.PreparedFrame(message), default, default);
     }
 
     // On shutdown: the reader and a writer inside the encoder's compressor dispose what they hold on their way out.

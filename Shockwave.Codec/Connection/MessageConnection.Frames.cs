@@ -29,9 +29,20 @@ public sealed partial class MessageConnection
     /// <returns>A task that completes when the frame was handed to the transport.</returns>
     /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
     public ValueTask WriteFragmentAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, bool compress, CancellationToken cancellationToken = default) =>
-        // A later fragment continues the message the way its first fragment began (an uncompressed continuation of a
-        // compressed message would corrupt it). One writer of fragments at a time, so reading this outside the turn holds.
-        WriteFrameAsync(messageType, payload, endOfMessage, wholeMessage: false, cancellationToken, _encoder.IsMessageInProgress ? _encoder.IsMessageCompressed : compress);
+        SendAsync(SendRequest.Fragment(messageType, endOfMessage, compress), payload, default, cancellationToken);
+
+    /// <summary>
+    /// Sends one fragment of a message choosing whether it may be compressed, blocking; the synchronous twin of
+    /// <see cref="WriteFragmentAsync(WebSocketMessageType, ReadOnlyMemory{byte}, bool, bool, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="messageType">Text or binary, the same for every fragment of a message.</param>
+    /// <param name="payload">This fragment's bytes.</param>
+    /// <param name="endOfMessage">Whether this fragment ends the message.</param>
+    /// <param name="compress">Whether the message may be compressed; only its first fragment decides (RFC 7692 §6.1).</param>
+    /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
+    /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
+    public void WriteFragment(WebSocketMessageType messageType, ReadOnlySpan<byte> payload, bool endOfMessage, bool compress) =>
+        Send(SendRequest.Fragment(messageType, endOfMessage, compress), payload, default);
 
     /// <summary>
     /// Sends an unsolicited pong: a one-way heartbeat that expects no answer (RFC 6455 §5.5.3), for example to keep
@@ -48,12 +59,23 @@ public sealed partial class MessageConnection
     public ValueTask PongAsync(ReadOnlyMemory<byte> payload = default, CancellationToken cancellationToken = default)
     {
         FrameRules.ValidateControlPayload(payload.Length, nameof(payload));
-
         if (!_close.CanSend)
         {
             return new ValueTask(Task.FromException(ThrowHelper.CreateWebSocketInvalidState(State)));
         }
 
         return SendControlAsync(Opcode.Pong, payload, cancellationToken);
+    }
+
+    /// <summary>Sends an unsolicited pong, blocking; the synchronous twin of <see cref="PongAsync"/>.</summary>
+    /// <param name="payload">At most 125 bytes; usually empty.</param>
+    /// <exception cref="ArgumentException">The payload is longer than 125 bytes.</exception>
+    /// <exception cref="WebSocketException">The connection can no longer send (our close was sent, or it is down), or the transport failed.</exception>
+    /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
+    public void Pong(ReadOnlySpan<byte> payload = default)
+    {
+        FrameRules.ValidateControlPayload(payload.Length, nameof(payload));
+        ThrowIfCannotSend();
+        SendControl(Opcode.Pong, payload);
     }
 }

@@ -3,13 +3,15 @@ using System.Runtime.CompilerServices;
 
 namespace Shockwave.Codec;
 
-public sealed partial class MessageConnection
+// The send side: every public send builds a SendRequest; Plan turns it into a SendPlan under the write turn; then the
+// blocking pump (Send) or the asynchronous one (SendAsync, PumpAsync) writes the plan's steps. The twins differ only in
+// the transport call.
+public sealed partial class MessageConnection : WriteGate.IOwner
 {
     // Frames up to this size are copied whole into one rented buffer and sent with one write; larger server frames
     // go out as a header write plus the caller's own memory (no copy), larger client frames in chunks the encoder
     // masks. A compressed frame is always made whole: the encoder compresses it straight into the rented buffer.
     private const int CopyThreshold = 16 * 1024;
-    private const int MaskChunkSize = 64 * 1024;
 
     /// <summary>Sends a whole message as one frame.</summary>
     /// <param name="messageType">Text (the payload must be UTF-8) or binary.</param>
@@ -19,7 +21,16 @@ public sealed partial class MessageConnection
     /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
     /// <exception cref="InvalidOperationException">A fragmented message written with <see cref="WriteFragmentAsync(WebSocketMessageType, ReadOnlyMemory{byte}, bool, CancellationToken)"/> is still open.</exception>
     public ValueTask WriteMessageAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default) =>
-        WriteFrameAsync(messageType, payload, endOfMessage: true, wholeMessage: true, cancellationToken);
+        SendAsync(SendRequest.Message(messageType), payload, default, cancellationToken);
+
+    /// <summary>Sends a whole message, blocking; the synchronous twin of <see cref="WriteMessageAsync"/>.</summary>
+    /// <param name="messageType">Text or binary.</param>
+    /// <param name="payload">The message.</param>
+    /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
+    /// <exception cref="InvalidOperationException">A fragmented message is still open.</exception>
+    /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
+    public void WriteMessage(WebSocketMessageType messageType, ReadOnlySpan<byte> payload) =>
+        Send(SendRequest.Message(messageType), payload, default);
 
     /// <summary>Sends one fragment of a message (RFC 6455 §5.4); the first fixes the type, the one with <paramref name="endOfMessage"/> ends it.</summary>
     /// <param name="messageType">Text or binary, the same for every fragment of a message.</param>
@@ -29,7 +40,16 @@ public sealed partial class MessageConnection
     /// <returns>A task that completes when the frame was handed to the transport.</returns>
     /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
     public ValueTask WriteFragmentAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, CancellationToken cancellationToken = default) =>
-        WriteFrameAsync(messageType, payload, endOfMessage, wholeMessage: false, cancellationToken);
+        SendAsync(SendRequest.Fragment(messageType, endOfMessage, compress: true), payload, default, cancellationToken);
+
+    /// <summary>Sends one fragment of a message, blocking; the synchronous twin of <see cref="WriteFragmentAsync(WebSocketMessageType, ReadOnlyMemory{byte}, bool, CancellationToken)"/>.</summary>
+    /// <param name="messageType">Text or binary, the same for every fragment of a message.</param>
+    /// <param name="payload">This fragment's bytes.</param>
+    /// <param name="endOfMessage">Whether this fragment ends the message.</param>
+    /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
+    /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
+    public void WriteFragment(WebSocketMessageType messageType, ReadOnlySpan<byte> payload, bool endOfMessage) =>
+        Send(SendRequest.Fragment(messageType, endOfMessage, compress: true), payload, default);
 
     /// <summary>Sends a text message from UTF-16 text, transcoded straight into the send buffer (no intermediate array).</summary>
     /// <param name="text">The text; a lone surrogate is refused.</param>
@@ -37,110 +57,27 @@ public sealed partial class MessageConnection
     /// <returns>A task that completes when the frame was handed to the transport.</returns>
     /// <exception cref="ArgumentException"><paramref name="text"/> holds a lone surrogate.</exception>
     /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
-#if NET6_0_OR_GREATER
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-#endif
-    public async ValueTask WriteTextAsync(ReadOnlyMemory<char> text, CancellationToken cancellationToken = default)
-    {
-        if (_encoder.PerMessageDeflate is not null)
-        {
-            await WriteDeflatedTextAsync(text, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        int byteCount = StrictUtf8.GetByteCount(text.Span);
-        await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        byte[]? rented = null;
-        try
-        {
-            ThrowIfCannotSend();
-            if (_encoder.IsMessageInProgress)
-            {
-                ThrowHelper.ThrowInvalidOperation_MessageInProgress(nameof(WriteFragmentAsync));
-            }
-
-            rented = Pool.Rent(BufferSizeClass.For(_encoder.GetFrameLength(byteCount)));
-            _encoder.WriteText(text.Span, rented, out int written);
-            await WriteTransportAsync(rented.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                Pool.Return(rented);
-            }
-
-            ExitWrite();
-        }
-    }
+    public ValueTask WriteTextAsync(ReadOnlyMemory<char> text, CancellationToken cancellationToken = default) =>
+        SendAsync(SendRequest.Text, default, text, cancellationToken);
 
     /// <summary>Sends a text message from a string, transcoded straight into the send buffer.</summary>
     /// <param name="text">The text.</param>
     /// <param name="cancellationToken">Cancels the wait for the write turn.</param>
     /// <returns>A task that completes when the frame was handed to the transport.</returns>
     public ValueTask WriteTextAsync(string text, CancellationToken cancellationToken = default) =>
-        WriteTextAsync((text ?? string.Empty).AsMemory(), cancellationToken);
+        WriteTextAsync(text.AsMemory(), cancellationToken);
 
-    /// <summary>Sends a whole message, blocking; the synchronous twin of <see cref="WriteMessageAsync"/>.</summary>
-    /// <param name="messageType">Text or binary.</param>
-    /// <param name="payload">The message.</param>
+    /// <summary>Sends a text message from UTF-16 text, blocking; the synchronous twin of <see cref="WriteTextAsync(ReadOnlyMemory{char}, CancellationToken)"/>.</summary>
+    /// <param name="text">The text; a lone surrogate is refused.</param>
+    /// <exception cref="ArgumentException"><paramref name="text"/> holds a lone surrogate.</exception>
     /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
-    /// <exception cref="NotSupportedException">The transport is a pipe.</exception>
-    public void WriteMessage(WebSocketMessageType messageType, ReadOnlySpan<byte> payload)
-    {
-        if (!_transport.SupportsSynchronousIO)
-        {
-            ThrowHelper.ThrowNotSupported("This transport has no blocking writes; use WriteMessageAsync.");
-        }
+    /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
+    public void WriteText(ReadOnlySpan<char> text) => Send(SendRequest.Text, default, text);
 
-        EnterWrite();
-        try
-        {
-            ThrowIfCannotSend();
-            if (_encoder.IsMessageInProgress)
-            {
-                ThrowHelper.ThrowInvalidOperation_MessageInProgress(nameof(WriteFragmentAsync));
-            }
-
-            bool deflating = _encoder.WillCompress(payload.Length, endOfMessage: true);
-            long frameLength = deflating ? _encoder.GetMaxFrameLength(payload.Length) : _encoder.GetFrameLength(payload.Length);
-            byte[] rented = Pool.Rent(BufferSizeClass.For(deflating ? frameLength : Math.Min(frameLength, MaskChunkSize + FrameHeader.MaxHeaderLength)));
-            try
-            {
-                if (frameLength <= rented.Length)
-                {
-                    EncodeFrame(messageType, payload, endOfMessage: true, rented, compress: true, out int start, out int written);
-                    WriteTransport(rented.AsSpan(start, written));
-                    return;
-                }
-
-                _encoder.WriteFragmentHeader(messageType, payload.Length, true, rented, out int headerLength);
-                if (_encoder.Role == WebSocketRole.Server)
-                {
-                    _encoder.AdvancePayload(payload.Length);
-                    WriteTransport(rented.AsSpan(0, headerLength));
-                    WriteTransport(payload);
-                    return;
-                }
-
-                WriteTransport(rented.AsSpan(0, headerLength));
-                for (int offset = 0; offset < payload.Length; offset += MaskChunkSize)
-                {
-                    ReadOnlySpan<byte> chunk = payload.Slice(offset, Math.Min(MaskChunkSize, payload.Length - offset));
-                    _encoder.MaskPayload(chunk, rented);
-                    WriteTransport(rented.AsSpan(0, chunk.Length));
-                }
-            }
-            finally
-            {
-                Pool.Return(rented);
-            }
-        }
-        finally
-        {
-            ExitWrite();
-        }
-    }
+    /// <summary>Sends a text message from a string, blocking; the synchronous twin of <see cref="WriteTextAsync(string, CancellationToken)"/>.</summary>
+    /// <param name="text">The text.</param>
+    /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
+    public void WriteText(string text) => Send(SendRequest.Text, default, text.AsSpan());
 
     /// <summary>Sends a ping (RFC 6455 §5.5.2); the peer answers with a pong, which the reader consumes.</summary>
     /// <param name="payload">At most 125 bytes.</param>
@@ -150,99 +87,254 @@ public sealed partial class MessageConnection
     public ValueTask PingAsync(ReadOnlyMemory<byte> payload = default, CancellationToken cancellationToken = default)
     {
         FrameRules.ValidateControlPayload(payload.Length, nameof(payload));
-
         return SendControlAsync(Opcode.Ping, payload, cancellationToken);
     }
 
-    private ValueTask WriteFrameAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, bool wholeMessage, CancellationToken cancellationToken, bool compress = true)
+    /// <summary>Sends a ping, blocking; the synchronous twin of <see cref="PingAsync"/>.</summary>
+    /// <param name="payload">At most 125 bytes.</param>
+    /// <exception cref="ArgumentException">The payload is longer than 125 bytes.</exception>
+    /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
+    public void Ping(ReadOnlySpan<byte> payload = default)
     {
-        // Fast path for the common case, a small uncompressed frame while nobody else writes: no async state machine
-        // at all when the transport completes the write at once (in-memory transports, a socket with room to send).
-        if (payload.Length <= CopyThreshold - FrameHeader.MaxHeaderLength && (_encoder.PerMessageDeflate is null || !compress)
-            && !cancellationToken.IsCancellationRequested && TryEnterWrite())
-        {
-            return WriteSmallFrame(messageType, payload.Span, endOfMessage, wholeMessage, cancellationToken);
-        }
-
-        return WriteFrameSlowAsync(messageType, payload, endOfMessage, wholeMessage, cancellationToken, compress);
+        FrameRules.ValidateControlPayload(payload.Length, nameof(payload));
+        SendControl(Opcode.Ping, payload);
     }
 
-    private ValueTask WriteSmallFrame(WebSocketMessageType messageType, ReadOnlySpan<byte> payload, bool endOfMessage, bool wholeMessage, CancellationToken cancellationToken)
+    // The asynchronous pump's entry. Fast path for the common case, the write turn free: plan and start the first
+    // write synchronously, and when the transport completes it at once and nothing more is owed, there is no async
+    // state machine at all (in-memory transports, a socket with room to send).
+    private ValueTask SendAsync(in SendRequest request, ReadOnlyMemory<byte> payload, ReadOnlyMemory<char> text, CancellationToken cancellationToken)
     {
-        byte[]? rented = null;
-        ValueTask write;
+        if (cancellationToken.IsCancellationRequested || !_writeGate.TryEnter())
+        {
+            return PumpAsync(request, payload, text, default, default, planned: false, cancellationToken);
+        }
+
+        var plan = default(SendPlan);
+        ValueTask write = default;
         try
         {
-            ThrowIfCannotSend();
-            if (wholeMessage && _encoder.IsMessageInProgress)
+            Plan(request, payload.Span, text.Span, ref plan);
+            if (plan.MoveNext(_encoder, payload.Span))
             {
-                ThrowHelper.ThrowInvalidOperation_MessageInProgress(nameof(WriteFragmentAsync));
+                write = StartTransportWrite(plan.Head, plan.PayloadFollows ? payload : default, cancellationToken);
             }
-
-            // Taken without compression (none agreed, or the caller declined it); only the continuation of a
-            // compressed message still goes through the compressor, and then needs the compressor's bound.
-            bool deflating = _encoder.WillCompress(payload.Length, endOfMessage, MessageEncoder.CompressionChoice.None);
-            rented = Pool.Rent(BufferSizeClass.For(deflating ? _encoder.GetMaxFrameLength(payload.Length) : _encoder.GetFrameLength(payload.Length)));
-            EncodeFrame(messageType, payload, endOfMessage, rented, compress: false, out int start, out int written);
-            write = StartTransportWrite(rented.AsMemory(start, written), cancellationToken);
         }
         catch (Exception ex)
         {
             // Reported through the task, as the async path does: a caller may start a write and await it later.
-            EndSmallWrite(rented);
+            EndSend(ref plan);
             return new ValueTask(Task.FromException(ex));
         }
 
-        if (write.IsCompletedSuccessfully)
+        if (!write.IsCompletedSuccessfully || plan.HasMore)
         {
-            EndSmallWrite(rented);
-            return default;
+            return PumpAsync(request, payload, text, plan, write, planned: true, cancellationToken);
         }
 
-        return FinishSmallWriteAsync(write, rented, cancellationToken);
+        write.GetAwaiter().GetResult();
+        EndSend(ref plan);
+        return default;
     }
 
+    // The rest of an asynchronous send: take the turn and plan unless the fast path did, then write every step.
 #if NET6_0_OR_GREATER
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
 #endif
-    private async ValueTask FinishSmallWriteAsync(ValueTask write, byte[] rented, CancellationToken cancellationToken)
+    private async ValueTask PumpAsync(SendRequest request, ReadOnlyMemory<byte> payload, ReadOnlyMemory<char> text, SendPlan plan, ValueTask write, bool planned, CancellationToken cancellationToken)
     {
+        if (!planned)
+        {
+            await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
-            await write.ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Exception mapped = OnWriteFailure(ex, cancellationToken);
-            if (ReferenceEquals(mapped, ex))
+            if (!planned)
             {
-                throw;
+                Plan(request, payload.Span, text.Span, ref plan);
             }
 
-            throw mapped;
+            while (true)
+            {
+                try
+                {
+                    await write.ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    Exception mapped = OnWriteFailure(ex, cancellationToken);
+                    if (ReferenceEquals(mapped, ex))
+                    {
+                        throw;
+                    }
+
+                    throw mapped;
+                }
+
+                if (!plan.MoveNext(_encoder, payload.Span))
+                {
+                    break;
+                }
+
+                write = StartTransportWrite(plan.Head, plan.PayloadFollows ? payload : default, cancellationToken);
+            }
         }
         finally
         {
-            EndSmallWrite(rented);
+            EndSend(ref plan);
         }
     }
 
-    private void EndSmallWrite(byte[]? rented)
+    // The blocking pump: the same plan, each step written with the transport's blocking write.
+    private void Send(in SendRequest request, ReadOnlySpan<byte> payload, ReadOnlySpan<char> text)
     {
-        if (rented is not null)
+        ThrowIfNoBlockingIO();
+        _writeGate.Enter();
+        var plan = default(SendPlan);
+        try
         {
-            Pool.Return(rented);
+            Plan(request, payload, text, ref plan);
+            while (plan.MoveNext(_encoder, payload))
+            {
+                WriteTransport(plan.Head.Span);
+                if (plan.PayloadFollows)
+                {
+                    WriteTransport(payload);
+                }
+            }
         }
-
-        ExitWrite();
+        finally
+        {
+            EndSend(ref plan);
+        }
     }
 
-    // The transport's write, with a synchronous throw mapped as WriteTransportAsync maps an asynchronous one.
-    private ValueTask StartTransportWrite(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    // The one planning step of every send, run under the write turn: the checks, the encoder's frame (or header), and
+    // the shape of what follows.
+    private void Plan(in SendRequest request, ReadOnlySpan<byte> payload, ReadOnlySpan<char> text, ref SendPlan plan)
+    {
+        switch (request.Kind)
+        {
+            case SendKind.Close:
+                PlanClose(request.CloseStatus, request.Reason, ref plan);
+                return;
+            case SendKind.Pong when !CanOwePong():
+                return;
+        }
+
+        ThrowIfCannotSend();
+        if (request.WholeMessage && _encoder.IsMessageInProgress)
+        {
+            ThrowHelper.ThrowInvalidOperation_MessageInProgress(nameof(WriteFragmentAsync));
+        }
+
+        try
+        {
+            switch (request.Kind)
+            {
+                case SendKind.Ping or SendKind.Pong:
+                    Span<byte> control = plan.Rent(Pool, BufferSizeClass.Smallest);
+                    int written;
+                    if (request.Kind == SendKind.Ping)
+                    {
+                        _encoder.WritePing(payload, control, out written);
+                    }
+                    else
+                    {
+                        _encoder.WritePong(payload, control, out written);
+                    }
+
+                    plan.Frame(0, written);
+                    break;
+                case SendKind.Text:
+                    // With permessage-deflate the encoder compresses the text through a scratch buffer of its own.
+                    Span<byte> frame = plan.Rent(Pool, BufferSizeClass.For(_encoder.GetMaxFrameLength(StrictUtf8.GetByteCount(text))));
+                    _encoder.WriteText(text, frame, out int textStart, out int textLength);
+                    plan.Frame(textStart, textLength);
+                    break;
+                case SendKind.Prepared:
+                    // The encoder knows whether this connection's agreement lets the compressed frame through (RFC 7692 §7.1.1.1).
+                    plan.Borrowed(_encoder.SelectFrame(request.Prepared!));
+                    break;
+                default:
+                    PlanData(request, payload, ref plan);
+                    break;
+            }
+        }
+        catch (ObjectDisposedException) when (State is WebSocketState.Closed or WebSocketState.Aborted)
+        {
+            // An abort released the encoder's compressor between our state check and the write.
+            throw ThrowHelper.CreateWebSocketInvalidState(State);
+        }
+    }
+
+    private void PlanData(in SendRequest request, ReadOnlySpan<byte> payload, ref SendPlan plan)
+    {
+        bool deflating = _encoder.WillCompress(payload.Length, request.EndOfMessage, request.Compression);
+        long frameLength = deflating ? _encoder.GetMaxFrameLength(payload.Length) : _encoder.GetFrameLength(payload.Length);
+        if (deflating || frameLength <= CopyThreshold)
+        {
+            Span<byte> frame = plan.Rent(Pool, BufferSizeClass.For(frameLength));
+            _encoder.Encode(request.MessageType, payload, request.EndOfMessage, frame, request.Compression, out int start, out int written);
+            plan.Frame(start, written);
+            return;
+        }
+
+        // RFC 6455 §5.3: a client's payload must be masked, so it is copied chunk by chunk as the encoder masks it; a
+        // server's goes out from the caller's memory as it is.
+        bool server = _encoder.Role == WebSocketRole.Server;
+        Span<byte> header = plan.Rent(Pool, server ? BufferSizeClass.Smallest : SendPlan.MaskChunkSize);
+        _encoder.WriteFragmentHeader(request.MessageType, payload.Length, request.EndOfMessage, header, out int headerLength);
+        if (server)
+        {
+            _encoder.AdvancePayload(payload.Length);
+            plan.HeaderThenPayload(headerLength);
+        }
+        else
+        {
+            plan.HeaderThenMaskedChunks(headerLength, payload.Length);
+        }
+    }
+
+    private void EndSend(ref SendPlan plan)
+    {
+        plan.Release(Pool);
+        _writeGate.Exit();
+        if (plan.CompletesHandshake)
+        {
+            // The peer's close came first: ours, now out, completes the handshake (RFC 6455 §7.1.1).
+            ShutDown();
+        }
+    }
+
+    // The pongs the reader owes and the keep-alive's pings come through here.
+    private ValueTask SendControlAsync(Opcode opcode, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        SendAsync(SendRequest.Control(opcode), payload, default, cancellationToken);
+
+    private void SendControl(Opcode opcode, ReadOnlySpan<byte> payload) => Send(SendRequest.Control(opcode), payload, default);
+
+    private ValueTask EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // As SemaphoreSlim.WaitAsync does: a token cancelled before the call cancels even a free gate, before
+            // anything was written (a TaskCanceledException, as ManagedWebSocket reports).
+            return new ValueTask(Task.FromCanceled(cancellationToken));
+        }
+
+        return _writeGate.TryEnterOrQueue() ? default : WriteGate.WaitAsync(this, cancellationToken);
+    }
+
+    ref WriteGate WriteGate.IOwner.WriteGate => ref _writeGate;
+
+    // The transport's write, with a synchronous throw mapped as PumpAsync maps an asynchronous one; a payload that
+    // follows a header goes in the same call, so a buffering transport flushes the frame once.
+    private ValueTask StartTransportWrite(ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         try
         {
-            return _transport.WriteAsync(data, cancellationToken);
+            return payload.IsEmpty ? _transport.WriteAsync(head, cancellationToken) : _transport.WriteAsync(head, payload, cancellationToken);
         }
         catch (Exception ex)
         {
@@ -265,180 +357,6 @@ public sealed partial class MessageConnection
         return ex is WebSocketException ? ex : OnTransportFailure(ex);
     }
 
-#if NET6_0_OR_GREATER
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-#endif
-    private async ValueTask WriteFrameSlowAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, bool wholeMessage, CancellationToken cancellationToken, bool compress)
-    {
-        await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        byte[]? rented = null;
-        try
-        {
-            ThrowIfCannotSend();
-            if (wholeMessage && _encoder.IsMessageInProgress)
-            {
-                ThrowHelper.ThrowInvalidOperation_MessageInProgress(nameof(WriteFragmentAsync));
-            }
-
-            bool deflating = _encoder.WillCompress(payload.Length, endOfMessage, compress ? MessageEncoder.CompressionChoice.Auto : MessageEncoder.CompressionChoice.None);
-            long frameLength = deflating ? _encoder.GetMaxFrameLength(payload.Length) : _encoder.GetFrameLength(payload.Length);
-            if (deflating || frameLength <= CopyThreshold)
-            {
-                rented = Pool.Rent(BufferSizeClass.For(frameLength));
-                EncodeFrame(messageType, payload.Span, endOfMessage, rented, compress, out int start, out int written);
-                await WriteTransportAsync(rented.AsMemory(start, written), cancellationToken).ConfigureAwait(false);
-            }
-            else if (_encoder.Role == WebSocketRole.Server)
-            {
-                rented = Pool.Rent(BufferSizeClass.Smallest);
-                _encoder.WriteFragmentHeader(messageType, payload.Length, endOfMessage, rented, out int headerLength);
-                _encoder.AdvancePayload(payload.Length);
-                await WriteTransportAsync(rented.AsMemory(0, headerLength), payload, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                // RFC 6455 §5.3: a client's payload must be masked, so it is copied, chunk by chunk, as the encoder masks it.
-                rented = Pool.Rent(MaskChunkSize);
-                _encoder.WriteFragmentHeader(messageType, payload.Length, endOfMessage, rented, out int headerLength);
-                await WriteTransportAsync(rented.AsMemory(0, headerLength), cancellationToken).ConfigureAwait(false);
-                for (int offset = 0; offset < payload.Length; offset += MaskChunkSize)
-                {
-                    ReadOnlyMemory<byte> chunk = payload.Slice(offset, Math.Min(MaskChunkSize, payload.Length - offset));
-                    _encoder.MaskPayload(chunk.Span, rented);
-                    await WriteTransportAsync(rented.AsMemory(0, chunk.Length), cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                Pool.Return(rented);
-            }
-
-            ExitWrite();
-        }
-    }
-
-#if NET6_0_OR_GREATER
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-#endif
-    private async ValueTask SendControlAsync(Opcode opcode, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
-    {
-        await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        byte[] rented = Pool.Rent(BufferSizeClass.Smallest);
-        try
-        {
-            if (opcode == Opcode.Pong && !CanOwePong())
-            {
-                return;
-            }
-
-            ThrowIfCannotSend();
-            int written = WriteControlFrame(opcode, payload.Span, rented);
-            await WriteTransportAsync(rented.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            Pool.Return(rented);
-            ExitWrite();
-        }
-    }
-
-    private void SendControl(Opcode opcode, ReadOnlySpan<byte> payload)
-    {
-        EnterWrite();
-        byte[] rented = Pool.Rent(BufferSizeClass.Smallest);
-        try
-        {
-            if (opcode == Opcode.Pong && !CanOwePong())
-            {
-                return;
-            }
-
-            ThrowIfCannotSend();
-            int written = WriteControlFrame(opcode, payload, rented);
-            WriteTransport(rented.AsSpan(0, written));
-        }
-        finally
-        {
-            Pool.Return(rented);
-            ExitWrite();
-        }
-    }
-
-    // Encodes a data frame into a buffer rented for the encoder's bound; the frame is [start, start + written).
-    private void EncodeFrame(WebSocketMessageType messageType, ReadOnlySpan<byte> payload, bool endOfMessage, Span<byte> destination, bool compress, out int start, out int written)
-    {
-        MessageEncoder.CompressionChoice choice = compress ? MessageEncoder.CompressionChoice.Auto : MessageEncoder.CompressionChoice.None;
-        try
-        {
-            _encoder.Encode(messageType, payload, endOfMessage, destination, choice, out start, out written);
-        }
-        catch (ObjectDisposedException) when (State is WebSocketState.Closed or WebSocketState.Aborted)
-        {
-            // An abort released the encoder's compressor between our state check and the write.
-            throw ThrowHelper.CreateWebSocketInvalidState(State);
-        }
-    }
-
-    private int WriteControlFrame(Opcode opcode, ReadOnlySpan<byte> payload, Span<byte> destination)
-    {
-        int written;
-        if (opcode == Opcode.Ping)
-        {
-            _encoder.WritePing(payload, destination, out written);
-        }
-        else
-        {
-            _encoder.WritePong(payload, destination, out written);
-        }
-
-        return written;
-    }
-
-#if NET6_0_OR_GREATER
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-#endif
-    private async ValueTask WriteTransportAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _transport.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Exception mapped = OnWriteFailure(ex, cancellationToken);
-            if (ReferenceEquals(mapped, ex))
-            {
-                throw;
-            }
-
-            throw mapped;
-        }
-    }
-
-#if NET6_0_OR_GREATER
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-#endif
-    private async ValueTask WriteTransportAsync(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _transport.WriteAsync(header, payload, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Exception mapped = OnWriteFailure(ex, cancellationToken);
-            if (ReferenceEquals(mapped, ex))
-            {
-                throw;
-            }
-
-            throw mapped;
-        }
-    }
-
     // The blocking twin: any exception from the transport, whatever its type, leaves the stream in an unknown state.
     private void WriteTransport(ReadOnlySpan<byte> data)
     {
@@ -449,6 +367,14 @@ public sealed partial class MessageConnection
         catch (Exception ex) when (ex is not WebSocketException)
         {
             throw OnTransportFailure(ex);
+        }
+    }
+
+    private void ThrowIfNoBlockingIO()
+    {
+        if (!_transport.SupportsSynchronousIO)
+        {
+            ThrowHelper.ThrowNotSupported("This transport has no blocking I/O; use the asynchronous method.");
         }
     }
 

@@ -44,11 +44,17 @@ public sealed partial class MessageConnection : IDisposable
     private readonly Transport _transport;
     private readonly MessageConnectionOptions _options;
     private readonly MessageDecoder _decoder;
-    private readonly MessageEncoder _encoder;
 
     // The one record of the close handshake: State, CloseStatus and every "may we still send/receive" derive from it.
     // A mutable struct, so never readonly: its methods update it in place with interlocked operations.
     private CloseHandshake _close;
+
+    // ---- send side (MessageConnection.Send.cs, .Frames.cs, .Deflate.cs, .Close.cs) ----
+    private readonly MessageEncoder _encoder;
+
+    // One writer at a time (WriteGate.cs). A mutable struct, don't make this readonly.
+    private WriteGate _writeGate;
+    // ---- end of send side ----
 
     /// <summary>Creates a connection over a stream on which the opening handshake is already done.</summary>
     /// <param name="stream">The upgraded transport stream.</param>
@@ -145,7 +151,7 @@ public sealed partial class MessageConnection : IDisposable
 
         ReleaseDeflate(readerActive);
 
-        _closeWaiter?.TrySetResult(true);
+        CompleteCloseWaiter();
     }
 
     // The frozen options the connection keeps: one shared object for the defaults, and for given options the snapshot
