@@ -224,7 +224,7 @@ public class ReceiveBufferStructTests
     private static void Read(ref ReceiveBuffer buffer, ReadOnlySpan<byte> bytes)
     {
         bytes.CopyTo(buffer.Free.Span);
-        buffer.Fill(bytes.Length, Max);
+        buffer.Fill(bytes.Length);
     }
 
     // Full reads up the classes; ends prepared for a read at the given class, nothing live, no small read counted.

@@ -227,7 +227,7 @@ public sealed partial class MessageConnection
         switch (step)
         {
             case ReadStep.Read:
-                _receive.Fill(CheckRead(count), MaxReceiveBuffer);
+                _receive.Fill(CheckRead(count));
                 return false;
             case ReadStep.ReadDirect:
                 // Pure payload of the current frame: the decoder unmasks and checks it in place. Its failure (invalid
@@ -260,7 +260,8 @@ public sealed partial class MessageConnection
     {
         if (read == 0)
         {
-            throw OnEndOfStream();
+            Abort();
+            throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The transport ended before the close handshake.");
         }
 
         _keepAlive.MarkReceived();
@@ -289,12 +290,6 @@ public sealed partial class MessageConnection
             _receive.Release(Pool);
             ReleaseDecompressor();
         }
-    }
-
-    private WebSocketException OnEndOfStream()
-    {
-        Abort();
-        return new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The transport ended before the close handshake.");
     }
 
     private WebSocketException OnTransportFailure(Exception ex)

@@ -98,15 +98,15 @@ internal struct ReceiveBuffer
 
     /// <summary>Records a read of <paramref name="count"/> bytes into <see cref="Free"/>.</summary>
     /// <param name="count">The bytes read, at least 1.</param>
-    /// <param name="maxCapacity">The largest class to climb to.</param>
-    public void Fill(int count, int maxCapacity)
+    public void Fill(int count)
     {
         int capacity = _array!.Length;
         _end += count;
 
-        // A read that filled the buffer means frames (or runs of them) outgrow it: one class up before the next read,
-        // so that a frame just over a class (a 1 KiB message is a 1,032-byte frame) stops costing two reads.
-        if (_end == capacity && capacity < maxCapacity)
+        // A read that filled the buffer means frames (or runs of them) outgrow it: one class up before the next read
+        // (none at the limit), so that a frame just over a class (a 1 KiB message is a 1,032-byte frame) stops costing
+        // two reads.
+        if (_end == capacity)
         {
             _flags |= GrowNextFlag;
         }
