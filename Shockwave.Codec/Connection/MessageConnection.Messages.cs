@@ -105,7 +105,8 @@ public sealed partial class MessageConnection
 
         if (assembly is null)
         {
-            assembly = Pool.Rent(BufferSizeClass.For(Math.Min(Math.Min(_decoder.PayloadRemaining, _options.MaxMessageSize), int.MaxValue - 4096)));
+            long announced = Math.Min(_decoder.PayloadRemaining, _options.MaxMessageSize);
+            assembly = Pool.Rent(BufferSizeClass.For(Math.Min(announced, int.MaxValue - 4096)));
         }
         else if (length == assembly.Length)
         {

@@ -139,7 +139,8 @@ public sealed partial class MessageConnection
                     }
 
                     // Idle between messages: hold no buffer while waiting, so idle connections cost almost nothing.
-                    if (canWaitWithoutBuffer && _receive.IsEmpty && !_decoder.IsMessageInProgress && _decoder.PayloadRemaining == 0 && _receive.ReleaseForWait(Pool))
+                    bool betweenMessages = _receive.IsEmpty && !_decoder.IsMessageInProgress && _decoder.PayloadRemaining == 0;
+                    if (canWaitWithoutBuffer && betweenMessages && _receive.ReleaseForWait(Pool))
                     {
                         return ReadStep.WaitForData;
                     }
