@@ -29,6 +29,7 @@ public class AllocationTests
         SyncInto,
         Message,
         SyncMessage,
+        SyncPooled,
     }
 
     public enum Wire
@@ -45,7 +46,7 @@ public class AllocationTests
         {
             foreach (Wire wire in Enum.GetValues<Wire>())
             {
-                if (wire == Wire.Pipe && api is Api.SyncInto or Api.SyncMessage)
+                if (wire == Wire.Pipe && api is Api.SyncInto or Api.SyncMessage or Api.SyncPooled)
                 {
                     continue;
                 }
@@ -53,7 +54,7 @@ public class AllocationTests
                 // 16 B: header-only overhead; 70,000 B: past the copy threshold (header and payload written apart,
                 // a client's payload masked in two chunks) and read straight into the caller's buffer. Empty
                 // messages take their own path in the whole-message readers.
-                foreach (int size in api is Api.Message or Api.Pooled ? [0, 16, 70_000] : new[] { 16, 70_000 })
+                foreach (int size in api is Api.Message or Api.Pooled or Api.SyncMessage or Api.SyncPooled ? [0, 16, 70_000] : new[] { 16, 70_000 })
                 {
                     data.Add(api, wire, size);
                 }
@@ -212,6 +213,20 @@ public class AllocationTests
                     WebSocketMessage response2 = Done(_client.ReadMessageAsync());
                     length = response2.Data.Length;
                     response2.Data.Span.CopyTo(_clientBuffer);
+                    break;
+                case Api.SyncPooled:
+                    _client.WriteMessage(WebSocketMessageType.Binary, _payload);
+                    using (PooledMessage request = _server.ReadPooledMessage())
+                    {
+                        _server.WriteMessage(WebSocketMessageType.Binary, request.Memory.Span);
+                    }
+
+                    using (PooledMessage response = _client.ReadPooledMessage())
+                    {
+                        length = response.Length;
+                        response.Memory.Span.CopyTo(_clientBuffer);
+                    }
+
                     break;
                 default:
                     _client.WriteMessage(WebSocketMessageType.Binary, _payload);

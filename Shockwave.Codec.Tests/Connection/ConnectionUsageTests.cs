@@ -11,6 +11,7 @@ public class ConnectionUsageTests
     [InlineData(ReadApi.Message)]
     [InlineData(ReadApi.Pooled)]
     [InlineData(ReadApi.SyncMessage)]
+    [InlineData(ReadApi.SyncPooled)]
     public async Task Close_in_the_middle_of_a_message_drops_the_part_read(ReadApi api)
     {
         using RawLink link = RawLink.Create(WebSocketRole.Server);

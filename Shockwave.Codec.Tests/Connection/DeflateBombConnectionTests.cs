@@ -23,6 +23,7 @@ public class DeflateBombConnectionTests
     [InlineData(ReadApi.IntoLarge)]
     [InlineData(ReadApi.SyncInto)]
     [InlineData(ReadApi.SyncMessage)]
+    [InlineData(ReadApi.SyncPooled)]
     public async Task A_compression_bomb_is_refused_with_1009_after_inflating_no_more_than_the_limit(ReadApi api)
     {
         // About 1 MiB on the wire that inflates to 1 GiB of zeros; the limit is 1 MiB.

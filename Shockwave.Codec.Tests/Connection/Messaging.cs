@@ -23,6 +23,9 @@ public enum ReadApi
 
     /// <summary><see cref="MessageConnection.ReadMessage"/>, blocking (streams only).</summary>
     SyncMessage,
+
+    /// <summary><see cref="MessageConnection.ReadPooledMessage"/>, blocking (streams only).</summary>
+    SyncPooled,
 }
 
 /// <summary>Which of our write APIs a test drives.</summary>
@@ -56,7 +59,7 @@ public sealed record TestMessage(WebSocketMessageType Type, byte[] Data, List<in
         return messages;
     }
 
-    public static bool IsSync(ReadApi api) => api is ReadApi.SyncInto or ReadApi.SyncMessage;
+    public static bool IsSync(ReadApi api) => api is ReadApi.SyncInto or ReadApi.SyncMessage or ReadApi.SyncPooled;
 }
 
 internal static class Messaging
@@ -80,6 +83,12 @@ internal static class Messaging
                 return await ReadPartsAsync(connection, new byte[api == ReadApi.IntoSmall ? 37 : 8192]);
             case ReadApi.SyncInto:
                 return await Task.Run(() => ReadParts(connection, new byte[37]));
+            case ReadApi.SyncPooled:
+                return await Task.Run(() =>
+                {
+                    using PooledMessage p = connection.ReadPooledMessage();
+                    return (p.MessageType, p.Memory.ToArray());
+                });
             default:
                 return await Task.Run(() =>
                 {

@@ -207,7 +207,8 @@ public sealed partial class MessageConnection
     private bool RecordPeerClose(in DecodeResult decoded)
     {
         // The close frame's reason is still in the receive buffer, already validated as UTF-8.
-        string reason = decoded.PayloadLength == 0 ? string.Empty : Encoding.UTF8.GetString(_receiveBuffer!, ControlOffset, decoded.PayloadLength);
+        ArraySegment<byte> text = _receive.ConsumedTail(decoded.PayloadLength);
+        string reason = text.Count == 0 ? string.Empty : Encoding.UTF8.GetString(text.Array!, text.Offset, text.Count);
         return _close.TryRecordReceived(decoded.CloseStatus ?? WebSocketCloseStatus.Empty, reason, out bool completes) && completes;
     }
 

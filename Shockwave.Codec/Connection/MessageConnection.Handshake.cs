@@ -2,10 +2,6 @@ namespace Shockwave.Codec;
 
 public sealed partial class MessageConnection
 {
-    // Both handshake results in one object, made only when there is one: most connections have neither, and every
-    // field of an idle connection counts (DESIGN §6, 512 B).
-    private Negotiated? _negotiated;
-
     /// <summary>The subprotocol agreed in the opening handshake, or <see langword="null"/>.</summary>
     public string? SubProtocol => _negotiated?.SubProtocol;
 
@@ -32,22 +28,8 @@ public sealed partial class MessageConnection
             connection._negotiated = new Negotiated(subProtocol, extensions);
         }
 
-        connection.Seed(initialData);
+        connection._receive.Seed(initialData, connection.Pool);
         return connection;
-    }
-
-    private void Seed(ReadOnlySpan<byte> initialData)
-    {
-        if (initialData.IsEmpty)
-        {
-            return;
-        }
-
-        byte[] buffer = Pool.Rent(BufferSizeClass.For(Math.Max(initialData.Length, BufferSizeClass.Smallest)));
-        initialData.CopyTo(buffer);
-        _receiveBuffer = buffer;
-        _receiveStart = 0;
-        _receiveEnd = initialData.Length;
     }
 
     private sealed class Negotiated(string? subProtocol, string? extensions)

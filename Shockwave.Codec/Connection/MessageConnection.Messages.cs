@@ -1,8 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 
 namespace Shockwave.Codec;
 
+// The whole-message readers: each part is read with ReadMessageInto(Async) into a pooled array that the frame headers
+// size. The twins share every step but the read itself (AssembleNext, TakeAssembly).
 public sealed partial class MessageConnection
 {
     /// <summary>Reads a whole message into a new array: the simplest API, which allocates exactly the message it returns.</summary>
@@ -15,15 +18,19 @@ public sealed partial class MessageConnection
 #endif
     public async ValueTask<WebSocketMessage> ReadMessageAsync(CancellationToken cancellationToken = default)
     {
-        PooledMessage pooled = await ReadPooledMessageAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return new WebSocketMessage(pooled.MessageType, pooled.Length == 0 ? [] : pooled.Memory.ToArray());
-        }
-        finally
-        {
-            pooled.Dispose();
-        }
+        using PooledMessage pooled = await ReadPooledMessageAsync(cancellationToken).ConfigureAwait(false);
+        return ToMessage(pooled);
+    }
+
+    /// <summary>Reads a whole message into a new array, blocking; the synchronous twin of <see cref="ReadMessageAsync"/>.</summary>
+    /// <returns>The message; <see cref="WebSocketMessage.IsClose"/> when the peer closed instead.</returns>
+    /// <exception cref="WebSocketProtocolException">The peer broke the protocol.</exception>
+    /// <exception cref="WebSocketException">The transport failed or the connection is closed.</exception>
+    /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking reads.</exception>
+    public WebSocketMessage ReadMessage()
+    {
+        using PooledMessage pooled = ReadPooledMessage();
+        return ToMessage(pooled);
     }
 
     /// <summary>
@@ -41,105 +48,104 @@ public sealed partial class MessageConnection
     {
         // Wait for the message's first bytes with an empty buffer, so that a connection idling in this call holds
         // no buffer at all; the first frame then tells how much to rent.
-        MessageReadResult first = await ReadMessageIntoAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-        if (first.MessageType == WebSocketMessageType.Close || first.EndOfMessage)
-        {
-            return new PooledMessage(first.MessageType, null, 0, null);
-        }
-
-        byte[] assembly = Pool.Rent(FirstAssemblySize());
+        MessageReadResult part = await ReadMessageIntoAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        byte[]? assembly = null;
         int length = 0;
         try
         {
-            while (true)
+            while (AssembleNext(part, ref assembly, ref length))
             {
-                if (length == assembly.Length)
-                {
-                    assembly = Grow(assembly, length);
-                }
-
-                MessageReadResult read = await ReadMessageIntoAsync(assembly.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                if (read.MessageType == WebSocketMessageType.Close)
-                {
-                    // The peer closed in the middle of the message (control frames may come between fragments): the
-                    // part already read is dropped, as no whole message will ever arrive.
-                    Pool.Return(assembly);
-                    return new PooledMessage(WebSocketMessageType.Close, null, 0, null);
-                }
-
-                length += read.Count;
-                if (read.EndOfMessage)
-                {
-                    return new PooledMessage(read.MessageType, assembly, length, Pool);
-                }
+                part = await ReadMessageIntoAsync(assembly.AsMemory(length), cancellationToken).ConfigureAwait(false);
             }
-        }
-        catch
-        {
-            Pool.Return(assembly);
-            throw;
-        }
-    }
 
-    /// <summary>Reads a whole message into a new array, blocking; the synchronous twin of <see cref="ReadMessageAsync"/>.</summary>
-    /// <returns>The message; <see cref="WebSocketMessage.IsClose"/> when the peer closed instead.</returns>
-    /// <exception cref="WebSocketProtocolException">The peer broke the protocol.</exception>
-    /// <exception cref="WebSocketException">The transport failed or the connection is closed.</exception>
-    /// <exception cref="NotSupportedException">The transport is a pipe.</exception>
-    public WebSocketMessage ReadMessage()
-    {
-        MessageReadResult first = ReadMessageInto(Span<byte>.Empty);
-        if (first.MessageType == WebSocketMessageType.Close || first.EndOfMessage)
-        {
-            return new WebSocketMessage(first.MessageType, []);
-        }
-
-        byte[] assembly = Pool.Rent(FirstAssemblySize());
-        int length = 0;
-        try
-        {
-            while (true)
-            {
-                if (length == assembly.Length)
-                {
-                    assembly = Grow(assembly, length);
-                }
-
-                MessageReadResult read = ReadMessageInto(assembly.AsSpan(length));
-                if (read.MessageType == WebSocketMessageType.Close)
-                {
-                    return new WebSocketMessage(WebSocketMessageType.Close, []);
-                }
-
-                length += read.Count;
-                if (read.EndOfMessage)
-                {
-                    return new WebSocketMessage(read.MessageType, assembly.AsSpan(0, length).ToArray());
-                }
-            }
+            return TakeAssembly(part, ref assembly, length);
         }
         finally
         {
-            Pool.Return(assembly);
+            ReturnAssembly(assembly);
         }
     }
 
-    // The first frame's payload (what is decoded and what is still to come) sizes the first rent.
-    private int FirstAssemblySize() =>
-        BufferSizeClass.For(Math.Min(Math.Min(_decoder.PayloadRemaining, _options.MaxMessageSize), int.MaxValue - 4096));
-
-    private byte[] Grow(byte[] assembly, int length)
+    /// <summary>Reads a whole message into a pooled buffer, blocking; the synchronous twin of <see cref="ReadPooledMessageAsync"/>.</summary>
+    /// <returns>The message, to be disposed exactly once; <see cref="PooledMessage.IsClose"/> when the peer closed instead.</returns>
+    /// <exception cref="WebSocketProtocolException">The peer broke the protocol.</exception>
+    /// <exception cref="WebSocketException">The transport failed or the connection is closed.</exception>
+    /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking reads.</exception>
+    public PooledMessage ReadPooledMessage()
     {
-        // The frame being read tells how much more is coming: grow to fit it at once instead of doubling blindly.
-        long wanted = Math.Max((long)length * 2, length + _decoder.PayloadRemaining);
-        if (wanted > _options.MaxMessageSize)
+        MessageReadResult part = ReadMessageInto(Span<byte>.Empty);
+        byte[]? assembly = null;
+        int length = 0;
+        try
         {
-            wanted = Math.Max(_options.MaxMessageSize, length + 1);
+            while (AssembleNext(part, ref assembly, ref length))
+            {
+                part = ReadMessageInto(assembly.AsSpan(length));
+            }
+
+            return TakeAssembly(part, ref assembly, length);
+        }
+        finally
+        {
+            ReturnAssembly(assembly);
+        }
+    }
+
+    private static WebSocketMessage ToMessage(in PooledMessage pooled) => new(pooled.MessageType, pooled.Length == 0 ? [] : pooled.Memory.ToArray());
+
+    // Counts a part in; true while the message goes on, with room made for its next part: the first rent is sized by
+    // the first frame (what is decoded and what is still to come), and a full assembly grows to fit the frame being read.
+    private bool AssembleNext(in MessageReadResult part, [NotNullWhen(true)] ref byte[]? assembly, ref int length)
+    {
+        length += part.Count;
+        if (part.EndOfMessage)
+        {
+            return false;
         }
 
-        byte[] next = Pool.Rent(BufferSizeClass.For(Math.Min(wanted, int.MaxValue - 4096)));
-        Buffer.BlockCopy(assembly, 0, next, 0, length);
-        Pool.Return(assembly);
-        return next;
+        if (assembly is null)
+        {
+            long announced = Math.Min(_decoder.PayloadRemaining, _options.MaxMessageSize);
+            assembly = Pool.Rent(BufferSizeClass.For(Math.Min(announced, int.MaxValue - 4096)));
+        }
+        else if (length == assembly.Length)
+        {
+            // Grow to fit the frame at once instead of doubling blindly, within the message size limit.
+            long wanted = Math.Max((long)length * 2, length + _decoder.PayloadRemaining);
+            if (wanted > _options.MaxMessageSize)
+            {
+                wanted = Math.Max(_options.MaxMessageSize, length + 1);
+            }
+
+            byte[] next = Pool.Rent(BufferSizeClass.For(Math.Min(wanted, int.MaxValue - 4096)));
+            Buffer.BlockCopy(assembly, 0, next, 0, length);
+            Pool.Return(assembly);
+            assembly = next;
+        }
+
+        return true;
+    }
+
+    // The finished message takes the assembly (the caller's finally returns whatever is left to the pool). A close in
+    // the middle of a message (control frames may come between fragments) drops the part already read, as no whole
+    // message will ever arrive.
+    private PooledMessage TakeAssembly(in MessageReadResult last, ref byte[]? assembly, int length)
+    {
+        if (last.MessageType == WebSocketMessageType.Close || assembly is null)
+        {
+            return new PooledMessage(last.MessageType, null, 0, null);
+        }
+
+        byte[] taken = assembly;
+        assembly = null;
+        return new PooledMessage(last.MessageType, taken, length, Pool);
+    }
+
+    private void ReturnAssembly(byte[]? assembly)
+    {
+        if (assembly is not null)
+        {
+            Pool.Return(assembly);
+        }
     }
 }

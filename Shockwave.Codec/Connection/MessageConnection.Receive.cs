@@ -8,36 +8,20 @@ public sealed partial class MessageConnection
     // Payloads at least this long, with nothing buffered, are read straight into the caller's buffer (zero copy).
     private const int DirectReadThreshold = 4096;
 
-    private byte[]? _receiveBuffer;
-    private int _receiveStart;
-    private int _receiveEnd;
-    private byte _smallReads; // saturates at 255: only "16 or more" matters, and a byte keeps idle connections small
-    private bool _growNext;
-
-    // The last control frame or the decoder's failure, kept in a field so the read state machine does not hoist a
-    // DecodeResult. A control frame's payload lies in the receive buffer at ControlOffset. (Payload the caller's buffer
-    // could not take stays unconsumed in the receive buffer: the decoder remembers it, the connection keeps no cursor.)
-    private DecodeResult _controlResult;
-    private int _controlOffset;
-
-    private int _readInProgress;
-
-    private int ControlOffset
-    {
-        get => _controlOffset;
-        set => _controlOffset = value;
-    }
-
     /// <summary>The length of the receive buffer now held (0 while none is), for tests of the size classes.</summary>
-    internal int ReceiveBufferCapacity => Volatile.Read(ref _receiveBuffer)?.Length ?? 0;
+    internal int ReceiveBufferCapacity => _receive.Capacity;
 
-    private enum Step
+    // What a read does next. PlanRead decides it and does everything that needs no I/O; the twins make the one
+    // transport call it names (a read, or a send the peer's frame asks for) and hand its count to CompleteRead.
+    private enum ReadStep : byte
     {
-        Delivered,
-        NeedRead,
-        Ping,
+        Deliver,
+        Read,
+        ReadDirect,
+        WaitForData,
+        Pong,
         Close,
-        Fault,
+        Fail,
     }
 
     /// <summary>
@@ -60,50 +44,24 @@ public sealed partial class MessageConnection
 #endif
     public async ValueTask<MessageReadResult> ReadMessageIntoAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        // One flat state machine, awaiting the transport directly: while a read is pending (an idle connection's
-        // normal state) its box is the only heap the read holds, so every helper below is synchronous and keeps its
-        // state in fields rather than in locals hoisted across an await.
+        // One flat state machine with one await: while a read is pending (an idle connection's normal state) its box
+        // is the only heap the read holds, so it keeps nothing but the step across the await (every call it awaits
+        // is a ValueTask<int>, so the box has one awaiter field) and the helpers are synchronous.
         EnterRead();
         try
         {
             while (true)
             {
-                switch (DecodeNext(buffer.Span, out MessageReadResult result))
+                ReadStep step = PlanRead(buffer.Span, _transport.CanWaitWithoutBuffer, out DecodeResult decoded);
+                if (step == ReadStep.Deliver)
                 {
-                    case Step.Delivered:
-                        return result;
-                    case Step.NeedRead:
-                        if (TryGetDirectReadLength(buffer.Length, out int direct))
-                        {
-                            int payload = CheckRead(await _transport.ReadAsync(buffer.Slice(0, direct), cancellationToken).ConfigureAwait(false));
-                            if (DecodeDirect(buffer.Span.Slice(0, payload), out result))
-                            {
-                                return result;
-                            }
+                    return Delivered(decoded);
+                }
 
-                            await FailAsync(_controlResult).ConfigureAwait(false);
-                            break;
-                        }
-
-                        if (ShouldWaitWithoutBuffer())
-                        {
-                            // Idle between messages: hold no buffer while waiting, so idle connections cost almost nothing.
-                            ReleaseReceiveBuffer();
-                            await _transport.WaitForDataAsync(cancellationToken).ConfigureAwait(false);
-                        }
-
-                        PrepareReceiveBuffer();
-                        AfterFill(CheckRead(await _transport.ReadAsync(_receiveBuffer.AsMemory(_receiveEnd), cancellationToken).ConfigureAwait(false)));
-                        break;
-                    case Step.Ping:
-                        await SendControlAsync(Opcode.Pong, new ReadOnlyMemory<byte>(_receiveBuffer, ControlOffset, _controlResult.PayloadLength), CancellationToken.None).ConfigureAwait(false);
-                        break;
-                    case Step.Close:
-                        await OnCloseReceivedAsync(_controlResult).ConfigureAwait(false);
-                        return CloseResult;
-                    default:
-                        await FailAsync(_controlResult).ConfigureAwait(false);
-                        break;
+                int count = await RunAsync(step, decoded, buffer, cancellationToken).ConfigureAwait(false);
+                if (CompleteRead(step, buffer.Span, count, out MessageReadResult result))
+                {
+                    return result;
                 }
             }
         }
@@ -133,32 +91,23 @@ public sealed partial class MessageConnection
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking reads.</exception>
     public MessageReadResult ReadMessageInto(Span<byte> buffer)
     {
-        if (!_transport.SupportsSynchronousIO)
-        {
-            ThrowHelper.ThrowNotSupported("This transport has no blocking reads; use ReadMessageIntoAsync.");
-        }
-
+        ThrowIfNoBlockingIO();
         EnterRead();
         try
         {
             while (true)
             {
-                switch (DecodeNext(buffer, out MessageReadResult result))
+                // A blocking read cannot wait without a buffer: a zero-byte read is only promised for ReadAsync.
+                ReadStep step = PlanRead(buffer, canWaitWithoutBuffer: false, out DecodeResult decoded);
+                if (step == ReadStep.Deliver)
                 {
-                    case Step.Delivered:
-                        return result;
-                    case Step.NeedRead:
-                        PrepareReceiveBuffer();
-                        AfterFill(CheckRead(_transport.Read(_receiveBuffer.AsSpan(_receiveEnd))));
-                        break;
-                    case Step.Ping:
-                        SendControl(Opcode.Pong, _receiveBuffer.AsSpan(ControlOffset, _controlResult.PayloadLength));
-                        break;
-                    case Step.Close:
-                        return OnCloseReceived(_controlResult);
-                    default:
-                        Fail(_controlResult);
-                        break;
+                    return Delivered(decoded);
+                }
+
+                int count = Run(step, decoded, buffer);
+                if (CompleteRead(step, buffer, count, out MessageReadResult result))
+                {
+                    return result;
                 }
             }
         }
@@ -172,21 +121,32 @@ public sealed partial class MessageConnection
         }
     }
 
-    // Moves bytes between the receive buffer and the decoder, which unmasks, inflates and checks them straight into the
-    // caller's buffer and consumes only what it delivered.
-    private Step DecodeNext(Span<byte> destination, out MessageReadResult result)
+    // The one planning step of both twins: moves bytes from the receive buffer through the decoder (which unmasks,
+    // inflates and checks them straight into the caller's buffer, consuming only what it delivered) until there is
+    // something to deliver or a transport call to make, and readies the buffer for that call.
+    private ReadStep PlanRead(Span<byte> destination, bool canWaitWithoutBuffer, out DecodeResult decoded)
     {
         while (true)
         {
-            Span<byte> window = _receiveBuffer is null ? default : _receiveBuffer.AsSpan(_receiveStart, _receiveEnd - _receiveStart);
-            DecodeResult decoded = _decoder.DecodeInto(window, destination, out int consumed);
-            int origin = _receiveStart;
-            _receiveStart += consumed;
+            decoded = _decoder.DecodeInto(_receive.Window, destination, out int consumed);
+            _receive.Consume(consumed);
             switch (decoded.Kind)
             {
                 case DecodeResultKind.NeedMoreData:
-                    result = default;
-                    return Step.NeedRead;
+                    if (DirectReadLength(destination.Length) > 0)
+                    {
+                        return ReadStep.ReadDirect;
+                    }
+
+                    // Idle between messages: hold no buffer while waiting, so idle connections cost almost nothing.
+                    bool betweenMessages = _receive.IsEmpty && !_decoder.IsMessageInProgress && _decoder.PayloadRemaining == 0;
+                    if (canWaitWithoutBuffer && betweenMessages && _receive.ReleaseForWait(Pool))
+                    {
+                        return ReadStep.WaitForData;
+                    }
+
+                    _receive.PrepareRead(Pool, MaxReceiveBuffer);
+                    return ReadStep.Read;
                 case DecodeResultKind.MessageData:
                     // An empty chunk (an empty fragment, compressed bytes that inflated to nothing yet) is no news, unless
                     // the caller's buffer is empty and payload waits for room: then the read returns 0, taking nothing.
@@ -195,132 +155,118 @@ public sealed partial class MessageConnection
                         continue;
                     }
 
-                    // With a destination every data chunk is delivered into it (PerMessageDeflate is set when agreed).
-                    result = new MessageReadResult(decoded.PayloadLength, decoded.MessageType, decoded.EndOfMessage);
-                    return Step.Delivered;
+                    return ReadStep.Deliver;
                 case DecodeResultKind.Pong:
                     continue;
                 case DecodeResultKind.Ping:
+                    return ReadStep.Pong;
                 case DecodeResultKind.Close:
-                    ControlOffset = origin + decoded.PayloadOffset;
-                    _controlResult = decoded;
-                    result = default;
-                    return decoded.Kind == DecodeResultKind.Ping ? Step.Ping : Step.Close;
+                    return ReadStep.Close;
                 default:
-                    _controlResult = decoded;
-                    result = default;
-                    return Step.Fault;
+                    return ReadStep.Fail;
             }
         }
     }
 
-    private bool TryGetDirectReadLength(int destinationLength, out int length)
-    {
-        // Only pure payload with nothing buffered may bypass the receive buffer: reading no further than the frame's
-        // end means no byte of the next frame lands in the caller's memory.
-        long remaining = _decoder.PayloadRemaining;
-        length = (int)Math.Min(remaining, destinationLength);
-        // A compressed payload must go through the decompressor (RFC 7692 §6.2), never straight to the caller.
-        return length >= DirectReadThreshold && _receiveStart == _receiveEnd && !_decoder.IsMessageCompressed;
-    }
-
-    private bool DecodeDirect(Span<byte> payload, out MessageReadResult result)
-    {
-        DecodeResult decoded = _decoder.Decode(payload, out _);
-        if (decoded.Kind != DecodeResultKind.MessageData)
+    // The asynchronous transport call of a step. The replies are sends; wrapped as counts, so the read awaits one type.
+    private ValueTask<int> RunAsync(ReadStep step, in DecodeResult decoded, Memory<byte> destination, CancellationToken cancellationToken) =>
+        step switch
         {
-            _controlResult = decoded;
-            result = default;
-            return false;
+            ReadStep.Read => _transport.ReadAsync(_receive.Free, cancellationToken),
+            ReadStep.ReadDirect => _transport.ReadAsync(destination.Slice(0, DirectReadLength(destination.Length)), cancellationToken),
+            ReadStep.WaitForData => _transport.WaitForDataAsync(cancellationToken),
+            _ => ReplyAsync(step, decoded),
+        };
+
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
+    private async ValueTask<int> ReplyAsync(ReadStep step, DecodeResult decoded)
+    {
+        if (step == ReadStep.Pong)
+        {
+            // RFC 6455 §5.5.3: the pong echoes the ping's payload, which the decoder left in the receive buffer.
+            await SendControlAsync(Opcode.Pong, _receive.ConsumedTail(decoded.PayloadLength), CancellationToken.None).ConfigureAwait(false);
+        }
+        else if (step == ReadStep.Close)
+        {
+            await OnCloseReceivedAsync(decoded).ConfigureAwait(false);
+        }
+        else
+        {
+            await FailAsync(decoded).ConfigureAwait(false);
         }
 
-        result = new MessageReadResult(decoded.PayloadLength, decoded.MessageType, decoded.EndOfMessage);
-        return true;
+        return 0;
     }
 
-    private bool ShouldWaitWithoutBuffer() =>
-        _receiveStart == _receiveEnd && _transport.CanWaitWithoutBuffer && !_decoder.IsMessageInProgress && _decoder.PayloadRemaining == 0;
+    // The blocking twin of RunAsync (which PlanRead never asks to wait without a buffer).
+    private int Run(ReadStep step, in DecodeResult decoded, Span<byte> destination)
+    {
+        switch (step)
+        {
+            case ReadStep.Read:
+                return _transport.Read(_receive.Free.Span);
+            case ReadStep.ReadDirect:
+                return _transport.Read(destination.Slice(0, DirectReadLength(destination.Length)));
+            case ReadStep.Pong:
+                SendControl(Opcode.Pong, _receive.ConsumedTail(decoded.PayloadLength));
+                return 0;
+            case ReadStep.Close:
+                OnCloseReceived(decoded);
+                return 0;
+            default:
+                Fail(decoded);
+                return 0;
+        }
+    }
+
+    // After the transport call: true when the read is over, with its result.
+    private bool CompleteRead(ReadStep step, Span<byte> destination, int count, out MessageReadResult result)
+    {
+        result = default;
+        switch (step)
+        {
+            case ReadStep.Read:
+                _receive.Fill(CheckRead(count));
+                return false;
+            case ReadStep.ReadDirect:
+                // Pure payload of the current frame: the decoder unmasks and checks it in place. Its failure (invalid
+                // UTF-8) is sticky, so the next plan reports it.
+                DecodeResult decoded = _decoder.Decode(destination.Slice(0, CheckRead(count)), out _);
+                result = Delivered(decoded);
+                return decoded.Kind == DecodeResultKind.MessageData;
+            case ReadStep.Close:
+                result = CloseResult;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static MessageReadResult Delivered(in DecodeResult decoded) => new(decoded.PayloadLength, decoded.MessageType, decoded.EndOfMessage);
+
+    // How much of the caller's buffer to read straight into: only pure payload with nothing buffered may bypass the
+    // receive buffer, and reading no further than the frame's end means no byte of the next frame lands there. 0: none.
+    private int DirectReadLength(int destinationLength)
+    {
+        int length = (int)Math.Min(_decoder.PayloadRemaining, destinationLength);
+
+        // A compressed payload must go through the decompressor (RFC 7692 §6.2), never straight to the caller.
+        return length >= DirectReadThreshold && _receive.IsEmpty && !_decoder.IsMessageCompressed ? length : 0;
+    }
 
     /// <summary>Checks a transport read's count: 0 is the end of the stream, which mid-connection is premature.</summary>
     private int CheckRead(int read)
     {
         if (read == 0)
         {
-            throw OnEndOfStream();
+            Abort();
+            throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The transport ended before the close handshake.");
         }
 
-        MarkReceived();
+        _keepAlive.MarkReceived();
         return read;
-    }
-
-    private void PrepareReceiveBuffer()
-    {
-        int live = _receiveEnd - _receiveStart;
-        byte[]? buffer = _receiveBuffer;
-        int capacity = buffer?.Length ?? 0;
-        int wanted = capacity == 0 ? BufferSizeClass.Smallest : capacity;
-        if (_growNext || live == capacity)
-        {
-            // Frames are larger than the buffer: one class up (a full buffer must grow, or a control frame could not fit).
-            wanted = BufferSizeClass.Next(capacity, MaxReceiveBuffer);
-            _growNext = false;
-            _smallReads = 0;
-        }
-        else if (live == 0 && _smallReads >= 16 && capacity > BufferSizeClass.Smallest)
-        {
-            // Sixteen reads in a row used under a quarter of the buffer: one class down.
-            wanted = BufferSizeClass.Previous(capacity, BufferSizeClass.Smallest);
-            _smallReads = 0;
-        }
-
-        if (buffer is null || wanted != capacity)
-        {
-            byte[] next = Pool.Rent(Math.Max(wanted, live));
-            if (buffer is not null)
-            {
-                Buffer.BlockCopy(buffer, _receiveStart, next, 0, live);
-                Pool.Return(buffer);
-            }
-
-            _receiveBuffer = next;
-            _receiveStart = 0;
-            _receiveEnd = live;
-        }
-        else if (live == 0)
-        {
-            _receiveStart = _receiveEnd = 0;
-        }
-        else if (_receiveEnd == capacity || capacity - _receiveEnd < MessageDecoder.MinimumBufferSize)
-        {
-            // Compact: live bytes to the front, so the read has room.
-            Buffer.BlockCopy(buffer, _receiveStart, buffer, 0, live);
-            _receiveStart = 0;
-            _receiveEnd = live;
-        }
-    }
-
-    private void AfterFill(int read)
-    {
-        int capacity = _receiveBuffer!.Length;
-        _receiveEnd += read;
-        // A read that filled the buffer means frames (or runs of them) outgrow it: one class up before the next read,
-        // so that a frame just over a class (a 1 KiB message is a 1,032-byte frame) stops costing two reads.
-        if (_receiveEnd == capacity && capacity < MaxReceiveBuffer)
-        {
-            _growNext = true;
-        }
-
-        _smallReads = read <= capacity / 4 ? (byte)Math.Min(_smallReads + 1, byte.MaxValue) : (byte)0;
-    }
-
-    private void ReleaseReceiveBuffer()
-    {
-        byte[]? buffer = Interlocked.Exchange(ref _receiveBuffer, null);
-        _receiveStart = _receiveEnd = 0;
-        if (buffer is not null)
-        {
-            Pool.Return(buffer);
-        }
     }
 
     private void EnterRead()
@@ -342,15 +288,9 @@ public sealed partial class MessageConnection
         Volatile.Write(ref _readInProgress, 0);
         if (State is WebSocketState.Closed or WebSocketState.Aborted)
         {
-            ReleaseReceiveBuffer();
+            _receive.Release(Pool);
             ReleaseDecompressor();
         }
-    }
-
-    private WebSocketException OnEndOfStream()
-    {
-        Abort();
-        return new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The transport ended before the close handshake.");
     }
 
     private WebSocketException OnTransportFailure(Exception ex)

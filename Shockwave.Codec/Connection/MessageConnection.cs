@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
 
@@ -49,12 +50,19 @@ public sealed partial class MessageConnection : IDisposable
     // A mutable struct, so never readonly: its methods update it in place with interlocked operations.
     private CloseHandshake _close;
 
-    // ---- send side (MessageConnection.Send.cs, .Frames.cs, .Deflate.cs, .Close.cs) ----
+    // Send side (MessageConnection.Send.cs, .Frames.cs, .Deflate.cs, .Close.cs). One writer at a time (WriteGate.cs):
+    // a mutable struct, so never readonly.
     private readonly MessageEncoder _encoder;
-
-    // One writer at a time (WriteGate.cs). A mutable struct, don't make this readonly.
     private WriteGate _writeGate;
-    // ---- end of send side ----
+
+    // Receive side (MessageConnection.Receive.cs, .Messages.cs, .KeepAlive.cs). The buffer and the keep-alive are mutable structs, so never readonly: their methods update them in
+    // place. The buffer belongs to the reader while a read runs (_readInProgress, which also keeps reads one at a time).
+    private ReceiveBuffer _receive;
+    private KeepAlive _keepAlive = new(Stopwatch.GetTimestamp());
+    private int _readInProgress;
+
+    // Both handshake results in one object, made only when there is one: most connections have neither.
+    private Negotiated? _negotiated;
 
     /// <summary>Creates a connection over a stream on which the opening handshake is already done.</summary>
     /// <param name="stream">The upgraded transport stream.</param>
@@ -139,14 +147,14 @@ public sealed partial class MessageConnection : IDisposable
     private void ShutDown()
     {
         _close.RecordTransportClosed();
-        StopKeepAlive();
+        _keepAlive.Stop();
         _transport.Close();
 
         // The receive buffer belongs to the reader while a read runs; it gives it back itself on the way out.
         bool readerActive = Volatile.Read(ref _readInProgress) != 0;
         if (!readerActive)
         {
-            ReleaseReceiveBuffer();
+            _receive.Release(Pool);
         }
 
         ReleaseDeflate(readerActive);
