@@ -7,7 +7,7 @@ using Shockwave.Codec.Bench.Infrastructure;
 namespace Shockwave.Codec.Bench;
 
 /// <summary>
-/// permessage-deflate echo round trip in memory (DESIGN §6 target: at most 0.7× ManagedWebSocket's time with
+/// permessage-deflate echo round trip in memory (docs/architecture.md, "Performance goals" target: at most 0.7× ManagedWebSocket's time with
 /// <c>DangerousDeflateOptions</c>, same or better ratio): the client compresses and sends JSON-like text, the server
 /// inflates it, compresses it back, the client inflates the reply. Both stacks run on the same synchronous in-memory
 /// transport, window 15, zlib level 6 (ManagedWebSocket's fixed level), with and without context takeover.

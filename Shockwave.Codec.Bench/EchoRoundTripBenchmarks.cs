@@ -5,7 +5,7 @@ using Shockwave.Codec.Bench.Infrastructure;
 namespace Shockwave.Codec.Bench;
 
 /// <summary>
-/// One echo round trip in memory (DESIGN §6): the client sends a message, the server reads it and sends it back, the
+/// One echo round trip in memory (docs/architecture.md, "Performance goals"): the client sends a message, the server reads it and sends it back, the
 /// client reads the reply. Both ends run in the benchmark method, awaited one after the other over an
 /// <see cref="LockFreeDuplexStream"/> pair whose reads and writes complete synchronously, so one thread drives the
 /// whole conversation and the numbers are the two stacks' own cost. Each of our API levels is measured against

@@ -8,7 +8,7 @@ namespace Shockwave.Codec.Bench;
 /// The echo round trip of <see cref="EchoRoundTripBenchmarks"/> the way a server really runs it: each side's read is
 /// posted before the peer writes, so every read finds no data, waits, and is woken (inline, on the same thread) by the
 /// peer's write. That is the path a network server takes for nearly every message, and the one where async state
-/// machines that suspend must come from a pool or be avoided: the DESIGN §2 promise of no allocation per message
+/// machines that suspend must come from a pool or be avoided: the promise of no allocation per message (docs/architecture.md, "Buffers and memory")
 /// is tested here, not in the synchronously completing echo.
 /// </summary>
 /// <remarks>

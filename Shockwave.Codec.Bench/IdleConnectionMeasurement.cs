@@ -6,7 +6,7 @@ using Shockwave.Codec.Bench.Infrastructure;
 namespace Shockwave.Codec.Bench;
 
 /// <summary>
-/// The heap an idle open connection holds (DESIGN §6: at most 512 B, measured over 10,000 connections). Not a
+/// The heap an idle open connection holds (docs/architecture.md, "Performance goals": at most 512 B, measured over 10,000 connections). Not a
 /// BenchmarkDotNet class: it is a retained-size measurement, run as <c>dotnet run -c Release -- idle [count]</c>.
 /// </summary>
 /// <remarks>

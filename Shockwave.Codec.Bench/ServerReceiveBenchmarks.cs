@@ -5,7 +5,7 @@ using Shockwave.Codec.Bench.Infrastructure;
 namespace Shockwave.Codec.Bench;
 
 /// <summary>
-/// A server receiving one masked binary frame (DESIGN §6: at most 0.5× ManagedWebSocket's time). 64 frames, each with
+/// A server receiving one masked binary frame (docs/architecture.md, "Performance goals": at most 0.5× ManagedWebSocket's time). 64 frames, each with
 /// its own mask key, are encoded once and replayed by a <see cref="ReplayStream"/> whose reads complete synchronously;
 /// each invocation receives all 64, so the figure is per frame: header parse, unmask, copy into the caller's buffer.
 /// A message that arrives in parts (the stacks' receive buffers may be smaller than the frame) is assembled in place.

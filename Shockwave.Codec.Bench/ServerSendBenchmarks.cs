@@ -5,7 +5,7 @@ using Shockwave.Codec.Bench.Infrastructure;
 namespace Shockwave.Codec.Bench;
 
 /// <summary>
-/// A server sending one unmasked binary frame into a <see cref="DiscardStream"/> (DESIGN §6: at most 0.5×
+/// A server sending one unmasked binary frame into a <see cref="DiscardStream"/> (docs/architecture.md, "Performance goals": at most 0.5×
 /// ManagedWebSocket's time). Each invocation sends 64 frames, so the figure is per frame: header, copy or gather, write.
 /// Returns the bytes the stream took, which also proves every frame went out.
 /// </summary>

@@ -7,7 +7,7 @@ namespace Shockwave.Codec.Tests.Connection;
 /// <summary>
 /// Exact allocation counts (<see cref="GC.GetAllocatedBytesForCurrentThread"/>) over 1,000 echo round trips between
 /// our client and our server, after warm-up: zero for every API level but <see cref="MessageConnection.ReadMessageAsync"/>
-/// and <see cref="MessageConnection.ReadMessage"/>, which allocate exactly the arrays they return (DESIGN §2).
+/// and <see cref="MessageConnection.ReadMessage"/>, which allocate exactly the arrays they return (docs/architecture.md, "Buffers and memory").
 /// </summary>
 /// <remarks>
 /// Everything runs on the test thread: the in-memory transports complete synchronously when data (or room) is

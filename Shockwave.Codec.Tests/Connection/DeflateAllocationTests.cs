@@ -5,7 +5,7 @@ using static Shockwave.Codec.Tests.Connection.SynchronousDriver;
 namespace Shockwave.Codec.Tests.Connection;
 
 /// <summary>
-/// permessage-deflate allocates nothing per message in steady state (DESIGN §2): 500 compressed echo round trips
+/// permessage-deflate allocates nothing per message in steady state (docs/architecture.md, "Buffers and memory"): 500 compressed echo round trips
 /// between our client and server after warm-up, with and without context takeover, at the lean API levels.
 /// </summary>
 public class DeflateAllocationTests

@@ -4,7 +4,7 @@ using Xunit;
 namespace Shockwave.Codec.Tests.Connection;
 
 /// <summary>
-/// The receive buffer's size classes (DESIGN §2): it climbs a class at a time while frames are big, comes back down
+/// The receive buffer's size classes (docs/architecture.md, "Buffers and memory"): it climbs a class at a time while frames are big, comes back down
 /// while they are small, and is given back to the pool while the connection idles on a transport that can wait
 /// without a buffer.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace Shockwave.Codec;
 
 /// <summary>
-/// The buffer size classes every rented buffer goes through (DESIGN §2): 256 B, 1 KiB, 4 KiB, 16 KiB, 64 KiB,
+/// The buffer size classes every rented buffer goes through (docs/architecture.md, "Buffers and memory"): 256 B, 1 KiB, 4 KiB, 16 KiB, 64 KiB,
 /// then the exact size rounded up to 4 KiB. Few classes keep pool buckets warm and let a receive buffer move up
 /// and down one step at a time.
 /// </summary>

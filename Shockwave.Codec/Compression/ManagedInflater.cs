@@ -52,7 +52,7 @@ internal sealed unsafe class ManagedInflater : Inflater
             }
             catch (InvalidDataException)
             {
-                // Corrupt deflate data is the peer's fault: a status, not an exception (DESIGN §3).
+                // Corrupt deflate data is the peer's fault: a status, not an exception (docs/architecture.md, "Errors").
                 bytesConsumed = _source.Consumed;
                 return InflateResult.Corrupt;
             }
