@@ -22,10 +22,7 @@ public sealed partial class MessageConnection
         return ToMessage(pooled);
     }
 
-    /// <summary>Reads a whole message into a new array, blocking; the synchronous twin of <see cref="ReadMessageAsync"/>.</summary>
-    /// <returns>The message; <see cref="WebSocketMessage.IsClose"/> when the peer closed instead.</returns>
-    /// <exception cref="WebSocketProtocolException">The peer broke the protocol.</exception>
-    /// <exception cref="WebSocketException">The transport failed or the connection is closed.</exception>
+    /// <inheritdoc cref="ReadMessageAsync"/>
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking reads.</exception>
     public WebSocketMessage ReadMessage()
     {
@@ -66,10 +63,7 @@ public sealed partial class MessageConnection
         }
     }
 
-    /// <summary>Reads a whole message into a pooled buffer, blocking; the synchronous twin of <see cref="ReadPooledMessageAsync"/>.</summary>
-    /// <returns>The message, to be disposed exactly once; <see cref="PooledMessage.IsClose"/> when the peer closed instead.</returns>
-    /// <exception cref="WebSocketProtocolException">The peer broke the protocol.</exception>
-    /// <exception cref="WebSocketException">The transport failed or the connection is closed.</exception>
+    /// <inheritdoc cref="ReadPooledMessageAsync"/>
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking reads.</exception>
     public PooledMessage ReadPooledMessage()
     {

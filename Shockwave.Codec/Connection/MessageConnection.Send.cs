@@ -23,11 +23,7 @@ public sealed partial class MessageConnection : WriteGate.IOwner
     public ValueTask WriteMessageAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default) =>
         SendAsync(SendRequest.Message(messageType), payload, default, cancellationToken);
 
-    /// <summary>Sends a whole message, blocking; the synchronous twin of <see cref="WriteMessageAsync"/>.</summary>
-    /// <param name="messageType">Text or binary.</param>
-    /// <param name="payload">The message.</param>
-    /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
-    /// <exception cref="InvalidOperationException">A fragmented message is still open.</exception>
+    /// <inheritdoc cref="WriteMessageAsync" path="/*[not(self::returns)]"/>
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void WriteMessage(WebSocketMessageType messageType, ReadOnlySpan<byte> payload) =>
         Send(SendRequest.Message(messageType), payload, default);
@@ -42,11 +38,7 @@ public sealed partial class MessageConnection : WriteGate.IOwner
     public ValueTask WriteFragmentAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, CancellationToken cancellationToken = default) =>
         SendAsync(SendRequest.Fragment(messageType, endOfMessage, compress: true), payload, default, cancellationToken);
 
-    /// <summary>Sends one fragment of a message, blocking; the synchronous twin of <see cref="WriteFragmentAsync(WebSocketMessageType, ReadOnlyMemory{byte}, bool, CancellationToken)"/>.</summary>
-    /// <param name="messageType">Text or binary, the same for every fragment of a message.</param>
-    /// <param name="payload">This fragment's bytes.</param>
-    /// <param name="endOfMessage">Whether this fragment ends the message.</param>
-    /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
+    /// <inheritdoc cref="WriteFragmentAsync(WebSocketMessageType, ReadOnlyMemory{byte}, bool, CancellationToken)" path="/*[not(self::returns)]"/>
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void WriteFragment(WebSocketMessageType messageType, ReadOnlySpan<byte> payload, bool endOfMessage) =>
         Send(SendRequest.Fragment(messageType, endOfMessage, compress: true), payload, default);
@@ -67,15 +59,11 @@ public sealed partial class MessageConnection : WriteGate.IOwner
     public ValueTask WriteTextAsync(string text, CancellationToken cancellationToken = default) =>
         WriteTextAsync(text.AsMemory(), cancellationToken);
 
-    /// <summary>Sends a text message from UTF-16 text, blocking; the synchronous twin of <see cref="WriteTextAsync(ReadOnlyMemory{char}, CancellationToken)"/>.</summary>
-    /// <param name="text">The text; a lone surrogate is refused.</param>
-    /// <exception cref="ArgumentException"><paramref name="text"/> holds a lone surrogate.</exception>
-    /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
+    /// <inheritdoc cref="WriteTextAsync(ReadOnlyMemory{char}, CancellationToken)" path="/*[not(self::returns)]"/>
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void WriteText(ReadOnlySpan<char> text) => Send(SendRequest.Text, default, text);
 
-    /// <summary>Sends a text message from a string, blocking; the synchronous twin of <see cref="WriteTextAsync(string, CancellationToken)"/>.</summary>
-    /// <param name="text">The text.</param>
+    /// <inheritdoc cref="WriteTextAsync(string, CancellationToken)" path="/*[not(self::returns)]"/>
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void WriteText(string text) => Send(SendRequest.Text, default, text.AsSpan());
 
@@ -90,9 +78,7 @@ public sealed partial class MessageConnection : WriteGate.IOwner
         return SendControlAsync(Opcode.Ping, payload, cancellationToken);
     }
 
-    /// <summary>Sends a ping, blocking; the synchronous twin of <see cref="PingAsync"/>.</summary>
-    /// <param name="payload">At most 125 bytes.</param>
-    /// <exception cref="ArgumentException">The payload is longer than 125 bytes.</exception>
+    /// <inheritdoc cref="PingAsync" path="/*[not(self::returns)]"/>
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void Ping(ReadOnlySpan<byte> payload = default)
     {
