@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Runtime.CompilerServices;
 using System.Text;
 using CommunityToolkit.HighPerformance.Buffers;
 
@@ -7,10 +6,6 @@ namespace Shockwave.Codec;
 
 public sealed partial class MessageConnection
 {
-    // A close that must wait for a running reader to see the peer's close waits on a task kept here rather than in a
-    // field: few connections ever close that way, and a field would cost every idle connection 8 bytes.
-    private static readonly ConditionalWeakTable<MessageConnection, TaskCompletionSource<bool>> s_closeWaiters = new();
-
     /// <summary>
     /// Runs the close handshake (RFC 6455 §7.1.2): sends a close frame, waits (up to the close timeout) for the
     /// peer's, discarding any messages still arriving, then closes the transport.
@@ -93,13 +88,7 @@ public sealed partial class MessageConnection
         FinishIfComplete();
     }
 
-    /// <summary>
-    /// Runs the close handshake, blocking; the synchronous twin of <see cref="CloseAsync"/>. The wait for the peer's
-    /// close is bounded by <see cref="MessageConnectionOptions.CloseTimeout"/>, after which the connection is aborted.
-    /// </summary>
-    /// <param name="status">A status valid on the wire, usually <see cref="WebSocketCloseStatus.NormalClosure"/>.</param>
-    /// <param name="reason">At most 123 bytes of UTF-8; <see langword="null"/> for none.</param>
-    /// <exception cref="ArgumentException">The status may not be sent, or the reason is too long.</exception>
+    /// <inheritdoc cref="CloseAsync" path="/*[not(self::returns)]"/>
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void Close(WebSocketCloseStatus status, string? reason)
     {
@@ -159,10 +148,7 @@ public sealed partial class MessageConnection
         await SendCloseAsync(status, reason, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends a close frame without waiting for the peer's, blocking; the synchronous twin of <see cref="CloseOutputAsync"/>.</summary>
-    /// <param name="status">A status valid on the wire, or <see langword="null"/> for a close frame without one.</param>
-    /// <param name="reason">At most 123 bytes of UTF-8; <see langword="null"/> for none.</param>
-    /// <exception cref="ArgumentException">The status may not be sent, or the reason is too long or comes without a status.</exception>
+    /// <inheritdoc cref="CloseOutputAsync" path="/*[not(self::returns)]"/>
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void CloseOutput(WebSocketCloseStatus? status, string? reason)
     {
@@ -264,42 +250,42 @@ public sealed partial class MessageConnection
 
     private async ValueTask FailAsync(DecodeResult decoded)
     {
-        WebSocketCloseStatus status = decoded.CloseStatus ?? WebSocketCloseStatus.ProtocolError;
-        string reason = DescribeError(decoded.Error);
         try
         {
             using var timeout = new CancellationTokenSource(_options.CloseTimeout);
-            await SendCloseAsync(status, reason, timeout.Token).ConfigureAwait(false);
+            await SendCloseAsync(FailureStatus(decoded), decoded.Error.ToCloseReason(), timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
             // Best effort: the peer that sent garbage may not be reading.
         }
 
-        throw Failed(status, reason, decoded.Error);
+        throw Failed(decoded);
     }
 
     private void Fail(DecodeResult decoded)
     {
-        WebSocketCloseStatus status = decoded.CloseStatus ?? WebSocketCloseStatus.ProtocolError;
-        string reason = DescribeError(decoded.Error);
         try
         {
-            SendClose(status, reason);
+            SendClose(FailureStatus(decoded), decoded.Error.ToCloseReason());
         }
         catch (WebSocketException)
         {
             // Best effort: the peer that sent garbage may not be reading.
         }
 
-        throw Failed(status, reason, decoded.Error);
+        throw Failed(decoded);
     }
 
-    private WebSocketProtocolException Failed(WebSocketCloseStatus status, string reason, DecodeError error)
+    private static WebSocketCloseStatus FailureStatus(in DecodeResult decoded) => decoded.CloseStatus ?? WebSocketCloseStatus.ProtocolError;
+
+    private WebSocketProtocolException Failed(in DecodeResult decoded)
     {
+        WebSocketCloseStatus status = FailureStatus(decoded);
+        string reason = decoded.Error.ToCloseReason();
         _close.RecordFailure(status, reason);
         Abort();
-        return new WebSocketProtocolException(status, reason, error);
+        return new WebSocketProtocolException(status, reason, decoded.Error);
     }
 
     // Closes the transport once both close frames have crossed (whoever completed the handshake already did; this
@@ -312,9 +298,12 @@ public sealed partial class MessageConnection
         }
     }
 
+    // Made on first use, then checked against the state: a shutdown that ran before the waiter existed completes it
+    // here, one that runs after completes it in ShutDown.
     private TaskCompletionSource<bool> EnsureCloseWaiter()
     {
-        TaskCompletionSource<bool> waiter = s_closeWaiters.GetValue(this, static _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var created = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        TaskCompletionSource<bool> waiter = Interlocked.CompareExchange(ref _closeWaiter, created, null) ?? created;
         if (State is WebSocketState.Closed or WebSocketState.Aborted)
         {
             waiter.TrySetResult(true);
@@ -322,28 +311,4 @@ public sealed partial class MessageConnection
 
         return waiter;
     }
-
-    private void CompleteCloseWaiter()
-    {
-        if (s_closeWaiters.TryGetValue(this, out TaskCompletionSource<bool>? waiter))
-        {
-            waiter.TrySetResult(true);
-        }
-    }
-
-    private static string DescribeError(DecodeError error) =>
-        error switch
-        {
-            DecodeError.InvalidFrameHeader => "Invalid frame header",
-            DecodeError.ContinuationWithoutMessage => "Continuation frame without a message",
-            DecodeError.MessageInterleaved => "New message inside a fragmented message",
-            DecodeError.CompressedContinuation => "RSV1 set on a continuation frame",
-            DecodeError.InvalidUtf8 => "Invalid UTF-8 in a text message",
-            DecodeError.MessageTooBig => "Message too big",
-            DecodeError.TooManyFragments => "Too many fragments",
-            DecodeError.InvalidClosePayload => "Invalid close frame",
-            DecodeError.DataAfterClose => "Data after the close frame",
-            DecodeError.InvalidCompressedData => "Invalid compressed data",
-            _ => "Protocol error",
-        };
 }

@@ -37,11 +37,7 @@ public sealed partial class MessageConnection
             : SendAsync(SendRequest.PreparedFrame(message), default, default, cancellationToken);
     }
 
-    /// <summary>Sends a prepared message, blocking; the synchronous twin of <see cref="WritePreparedAsync"/>.</summary>
-    /// <param name="message">The prepared message.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="message"/> is <see langword="null"/>.</exception>
-    /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
-    /// <exception cref="InvalidOperationException">A fragmented message is still open.</exception>
+    /// <inheritdoc cref="WritePreparedAsync" path="/*[not(self::returns)]"/>
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void WritePrepared(PreparedMessage message)
     {

@@ -31,15 +31,7 @@ public sealed partial class MessageConnection
     public ValueTask WriteFragmentAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, bool compress, CancellationToken cancellationToken = default) =>
         SendAsync(SendRequest.Fragment(messageType, endOfMessage, compress), payload, default, cancellationToken);
 
-    /// <summary>
-    /// Sends one fragment of a message choosing whether it may be compressed, blocking; the synchronous twin of
-    /// <see cref="WriteFragmentAsync(WebSocketMessageType, ReadOnlyMemory{byte}, bool, bool, CancellationToken)"/>.
-    /// </summary>
-    /// <param name="messageType">Text or binary, the same for every fragment of a message.</param>
-    /// <param name="payload">This fragment's bytes.</param>
-    /// <param name="endOfMessage">Whether this fragment ends the message.</param>
-    /// <param name="compress">Whether the message may be compressed; only its first fragment decides (RFC 7692 §6.1).</param>
-    /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
+    /// <inheritdoc cref="WriteFragmentAsync(WebSocketMessageType, ReadOnlyMemory{byte}, bool, bool, CancellationToken)" path="/*[not(self::returns)]"/>
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void WriteFragment(WebSocketMessageType messageType, ReadOnlySpan<byte> payload, bool endOfMessage, bool compress) =>
         Send(SendRequest.Fragment(messageType, endOfMessage, compress), payload, default);
@@ -67,10 +59,7 @@ public sealed partial class MessageConnection
         return SendControlAsync(Opcode.Pong, payload, cancellationToken);
     }
 
-    /// <summary>Sends an unsolicited pong, blocking; the synchronous twin of <see cref="PongAsync"/>.</summary>
-    /// <param name="payload">At most 125 bytes; usually empty.</param>
-    /// <exception cref="ArgumentException">The payload is longer than 125 bytes.</exception>
-    /// <exception cref="WebSocketException">The connection can no longer send (our close was sent, or it is down), or the transport failed.</exception>
+    /// <inheritdoc cref="PongAsync" path="/*[not(self::returns)]"/>
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void Pong(ReadOnlySpan<byte> payload = default)
     {

@@ -83,11 +83,7 @@ public sealed partial class MessageConnection
         }
     }
 
-    /// <summary>Reads the next part of a message into <paramref name="buffer"/>, blocking; the synchronous twin of <see cref="ReadMessageIntoAsync"/>.</summary>
-    /// <param name="buffer">Where the payload goes.</param>
-    /// <returns>As <see cref="ReadMessageIntoAsync"/>.</returns>
-    /// <exception cref="WebSocketProtocolException">The peer broke the protocol.</exception>
-    /// <exception cref="WebSocketException">The transport failed or the connection is closed.</exception>
+    /// <inheritdoc cref="ReadMessageIntoAsync"/>
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking reads.</exception>
     public MessageReadResult ReadMessageInto(Span<byte> buffer)
     {

@@ -8,11 +8,6 @@ namespace Shockwave.Codec;
 // the transport call.
 public sealed partial class MessageConnection : WriteGate.IOwner
 {
-    // Frames up to this size are copied whole into one rented buffer and sent with one write; larger server frames
-    // go out as a header write plus the caller's own memory (no copy), larger client frames in chunks the encoder
-    // masks. A compressed frame is always made whole: the encoder compresses it straight into the rented buffer.
-    private const int CopyThreshold = 16 * 1024;
-
     /// <summary>Sends a whole message as one frame.</summary>
     /// <param name="messageType">Text (the payload must be UTF-8) or binary.</param>
     /// <param name="payload">The message.</param>
@@ -23,11 +18,7 @@ public sealed partial class MessageConnection : WriteGate.IOwner
     public ValueTask WriteMessageAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default) =>
         SendAsync(SendRequest.Message(messageType), payload, default, cancellationToken);
 
-    /// <summary>Sends a whole message, blocking; the synchronous twin of <see cref="WriteMessageAsync"/>.</summary>
-    /// <param name="messageType">Text or binary.</param>
-    /// <param name="payload">The message.</param>
-    /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
-    /// <exception cref="InvalidOperationException">A fragmented message is still open.</exception>
+    /// <inheritdoc cref="WriteMessageAsync" path="/*[not(self::returns)]"/>
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void WriteMessage(WebSocketMessageType messageType, ReadOnlySpan<byte> payload) =>
         Send(SendRequest.Message(messageType), payload, default);
@@ -42,11 +33,7 @@ public sealed partial class MessageConnection : WriteGate.IOwner
     public ValueTask WriteFragmentAsync(WebSocketMessageType messageType, ReadOnlyMemory<byte> payload, bool endOfMessage, CancellationToken cancellationToken = default) =>
         SendAsync(SendRequest.Fragment(messageType, endOfMessage, compress: true), payload, default, cancellationToken);
 
-    /// <summary>Sends one fragment of a message, blocking; the synchronous twin of <see cref="WriteFragmentAsync(WebSocketMessageType, ReadOnlyMemory{byte}, bool, CancellationToken)"/>.</summary>
-    /// <param name="messageType">Text or binary, the same for every fragment of a message.</param>
-    /// <param name="payload">This fragment's bytes.</param>
-    /// <param name="endOfMessage">Whether this fragment ends the message.</param>
-    /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
+    /// <inheritdoc cref="WriteFragmentAsync(WebSocketMessageType, ReadOnlyMemory{byte}, bool, CancellationToken)" path="/*[not(self::returns)]"/>
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void WriteFragment(WebSocketMessageType messageType, ReadOnlySpan<byte> payload, bool endOfMessage) =>
         Send(SendRequest.Fragment(messageType, endOfMessage, compress: true), payload, default);
@@ -67,15 +54,11 @@ public sealed partial class MessageConnection : WriteGate.IOwner
     public ValueTask WriteTextAsync(string text, CancellationToken cancellationToken = default) =>
         WriteTextAsync(text.AsMemory(), cancellationToken);
 
-    /// <summary>Sends a text message from UTF-16 text, blocking; the synchronous twin of <see cref="WriteTextAsync(ReadOnlyMemory{char}, CancellationToken)"/>.</summary>
-    /// <param name="text">The text; a lone surrogate is refused.</param>
-    /// <exception cref="ArgumentException"><paramref name="text"/> holds a lone surrogate.</exception>
-    /// <exception cref="WebSocketException">The connection is closed or the transport failed.</exception>
+    /// <inheritdoc cref="WriteTextAsync(ReadOnlyMemory{char}, CancellationToken)" path="/*[not(self::returns)]"/>
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void WriteText(ReadOnlySpan<char> text) => Send(SendRequest.Text, default, text);
 
-    /// <summary>Sends a text message from a string, blocking; the synchronous twin of <see cref="WriteTextAsync(string, CancellationToken)"/>.</summary>
-    /// <param name="text">The text.</param>
+    /// <inheritdoc cref="WriteTextAsync(string, CancellationToken)" path="/*[not(self::returns)]"/>
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void WriteText(string text) => Send(SendRequest.Text, default, text.AsSpan());
 
@@ -90,9 +73,7 @@ public sealed partial class MessageConnection : WriteGate.IOwner
         return SendControlAsync(Opcode.Ping, payload, cancellationToken);
     }
 
-    /// <summary>Sends a ping, blocking; the synchronous twin of <see cref="PingAsync"/>.</summary>
-    /// <param name="payload">At most 125 bytes.</param>
-    /// <exception cref="ArgumentException">The payload is longer than 125 bytes.</exception>
+    /// <inheritdoc cref="PingAsync" path="/*[not(self::returns)]"/>
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void Ping(ReadOnlySpan<byte> payload = default)
     {
@@ -210,8 +191,8 @@ public sealed partial class MessageConnection : WriteGate.IOwner
         }
     }
 
-    // The one planning step of every send, run under the write turn: the checks, the encoder's frame (or header), and
-    // the shape of what follows.
+    // The one planning step of every send, run under the write turn: the checks here, then the encoder's frame (or
+    // header) and the shape of what follows in the plan.
     private void Plan(in SendRequest request, ReadOnlySpan<byte> payload, ReadOnlySpan<char> text, ref SendPlan plan)
     {
         switch (request.Kind)
@@ -219,7 +200,8 @@ public sealed partial class MessageConnection : WriteGate.IOwner
             case SendKind.Close:
                 PlanClose(request.CloseStatus, request.Reason, ref plan);
                 return;
-            case SendKind.Pong when !CanOwePong():
+            case SendKind.Pong when !_close.CanSend:
+                // After our close frame nothing more may be sent (RFC 6455 §5.5.1), not even the pong a late ping asks for.
                 return;
         }
 
@@ -231,69 +213,12 @@ public sealed partial class MessageConnection : WriteGate.IOwner
 
         try
         {
-            switch (request.Kind)
-            {
-                case SendKind.Ping or SendKind.Pong:
-                    Span<byte> control = plan.Rent(Pool, BufferSizeClass.Smallest);
-                    int written;
-                    if (request.Kind == SendKind.Ping)
-                    {
-                        _encoder.WritePing(payload, control, out written);
-                    }
-                    else
-                    {
-                        _encoder.WritePong(payload, control, out written);
-                    }
-
-                    plan.Frame(0, written);
-                    break;
-                case SendKind.Text:
-                    // With permessage-deflate the encoder compresses the text through a scratch buffer of its own.
-                    Span<byte> frame = plan.Rent(Pool, BufferSizeClass.For(_encoder.GetMaxFrameLength(StrictUtf8.GetByteCount(text))));
-                    _encoder.WriteText(text, frame, out int textStart, out int textLength);
-                    plan.Frame(textStart, textLength);
-                    break;
-                case SendKind.Prepared:
-                    // The encoder knows whether this connection's agreement lets the compressed frame through (RFC 7692 §7.1.1.1).
-                    plan.Borrowed(_encoder.SelectFrame(request.Prepared!));
-                    break;
-                default:
-                    PlanData(request, payload, ref plan);
-                    break;
-            }
+            plan.Encode(_encoder, Pool, request, payload, text);
         }
         catch (ObjectDisposedException) when (State is WebSocketState.Closed or WebSocketState.Aborted)
         {
             // An abort released the encoder's compressor between our state check and the write.
             throw ThrowHelper.CreateWebSocketInvalidState(State);
-        }
-    }
-
-    private void PlanData(in SendRequest request, ReadOnlySpan<byte> payload, ref SendPlan plan)
-    {
-        bool deflating = _encoder.WillCompress(payload.Length, request.EndOfMessage, request.Compression);
-        long frameLength = deflating ? _encoder.GetMaxFrameLength(payload.Length) : _encoder.GetFrameLength(payload.Length);
-        if (deflating || frameLength <= CopyThreshold)
-        {
-            Span<byte> frame = plan.Rent(Pool, BufferSizeClass.For(frameLength));
-            _encoder.Encode(request.MessageType, payload, request.EndOfMessage, frame, request.Compression, out int start, out int written);
-            plan.Frame(start, written);
-            return;
-        }
-
-        // RFC 6455 §5.3: a client's payload must be masked, so it is copied chunk by chunk as the encoder masks it; a
-        // server's goes out from the caller's memory as it is.
-        bool server = _encoder.Role == WebSocketRole.Server;
-        Span<byte> header = plan.Rent(Pool, server ? BufferSizeClass.Smallest : SendPlan.MaskChunkSize);
-        _encoder.WriteFragmentHeader(request.MessageType, payload.Length, request.EndOfMessage, header, out int headerLength);
-        if (server)
-        {
-            _encoder.AdvancePayload(payload.Length);
-            plan.HeaderThenPayload(headerLength);
-        }
-        else
-        {
-            plan.HeaderThenMaskedChunks(headerLength, payload.Length);
         }
     }
 
@@ -377,9 +302,6 @@ public sealed partial class MessageConnection : WriteGate.IOwner
             ThrowHelper.ThrowNotSupported("This transport has no blocking I/O; use the asynchronous method.");
         }
     }
-
-    // After our close frame nothing more may be sent (RFC 6455 §5.5.1), not even the pong a late ping asks for.
-    private bool CanOwePong() => _close.CanSend;
 
     private void ThrowIfCannotSend()
     {

@@ -61,6 +61,9 @@ public sealed partial class MessageConnection : IDisposable
     private KeepAlive _keepAlive = new(Stopwatch.GetTimestamp());
     private int _readInProgress;
 
+    // What a close waits on while a running reader sees the peer's close (MessageConnection.Close.cs); made only then.
+    private TaskCompletionSource<bool>? _closeWaiter;
+
     // Both handshake results in one object, made only when there is one: most connections have neither.
     private Negotiated? _negotiated;
 
@@ -128,11 +131,7 @@ public sealed partial class MessageConnection : IDisposable
     }
 
     /// <summary>Closes the transport (without a close handshake if none was done) and releases every buffer.</summary>
-    public void Dispose()
-    {
-        _close.TryAbort();
-        ShutDown();
-    }
+    public void Dispose() => Abort();
 
 #if !NETSTANDARD2_0
     /// <summary>Same as <see cref="Dispose"/>.</summary>
@@ -158,8 +157,7 @@ public sealed partial class MessageConnection : IDisposable
         }
 
         ReleaseDeflate(readerActive);
-
-        CompleteCloseWaiter();
+        Volatile.Read(ref _closeWaiter)?.TrySetResult(true);
     }
 
     // The frozen options the connection keeps: one shared object for the defaults, and for given options the snapshot

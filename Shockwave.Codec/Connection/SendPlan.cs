@@ -40,6 +40,11 @@ internal struct SendPlan
     /// <summary>A client's large payload is masked this many bytes at a time into the rented buffer.</summary>
     public const int MaskChunkSize = 64 * 1024;
 
+    // Frames up to this size are copied whole into one rented buffer and sent with one write; larger server frames
+    // go out as a header write plus the caller's own memory (no copy), larger client frames in chunks the encoder
+    // masks. A compressed frame is always made whole: the encoder compresses it straight into the rented buffer.
+    private const int CopyThreshold = 16 * 1024;
+
     private byte[]? _rented;
     private ReadOnlyMemory<byte> _head;
     private int _payloadLength;
@@ -83,6 +88,49 @@ internal struct SendPlan
     public void HeaderThenMaskedChunks(int headerLength, int payloadLength) =>
         Set(Shape.HeaderThenMaskedChunks, _rented.AsMemory(0, headerLength), payloadLength);
 
+    /// <summary>
+    /// Plans every send but a close (whose bytes depend on the close handshake's state, see the connection's PlanClose):
+    /// rents, has <paramref name="encoder"/> write the frame or header, and records the shape.
+    /// </summary>
+    /// <param name="encoder">The connection's encoder (it keeps the message state and, for a client, the mask).</param>
+    /// <param name="pool">The pool to rent from.</param>
+    /// <param name="request">What to send.</param>
+    /// <param name="payload">The bytes of a data, ping or pong send.</param>
+    /// <param name="text">The text of a text send.</param>
+    public void Encode(MessageEncoder encoder, ArrayPool<byte> pool, in SendRequest request, ReadOnlySpan<byte> payload, ReadOnlySpan<char> text)
+    {
+        switch (request.Kind)
+        {
+            case SendKind.Ping or SendKind.Pong:
+                Span<byte> control = Rent(pool, BufferSizeClass.Smallest);
+                int written;
+                if (request.Kind == SendKind.Ping)
+                {
+                    encoder.WritePing(payload, control, out written);
+                }
+                else
+                {
+                    encoder.WritePong(payload, control, out written);
+                }
+
+                Frame(0, written);
+                break;
+            case SendKind.Text:
+                // With permessage-deflate the encoder compresses the text through a scratch buffer of its own.
+                Span<byte> frame = Rent(pool, BufferSizeClass.For(encoder.GetMaxFrameLength(StrictUtf8.GetByteCount(text))));
+                encoder.WriteText(text, frame, out int textStart, out int textLength);
+                Frame(textStart, textLength);
+                break;
+            case SendKind.Prepared:
+                // The encoder knows whether this connection's agreement lets the compressed frame through (RFC 7692 §7.1.1.1).
+                Borrowed(encoder.SelectFrame(request.Prepared!));
+                break;
+            default:
+                EncodeData(encoder, pool, request, payload);
+                break;
+        }
+    }
+
     /// <summary>Moves to the next step, masking the next chunk of <paramref name="payload"/> when there is one.</summary>
     /// <param name="encoder">The encoder that wrote the header (it holds the frame's key and mask offset).</param>
     /// <param name="payload">The caller's payload, the same on every call.</param>
@@ -116,6 +164,34 @@ internal struct SendPlan
         if (rented is not null)
         {
             pool.Return(rented);
+        }
+    }
+
+    private void EncodeData(MessageEncoder encoder, ArrayPool<byte> pool, in SendRequest request, ReadOnlySpan<byte> payload)
+    {
+        bool deflating = encoder.WillCompress(payload.Length, request.EndOfMessage, request.Compression);
+        long frameLength = deflating ? encoder.GetMaxFrameLength(payload.Length) : encoder.GetFrameLength(payload.Length);
+        if (deflating || frameLength <= CopyThreshold)
+        {
+            Span<byte> frame = Rent(pool, BufferSizeClass.For(frameLength));
+            encoder.Encode(request.MessageType, payload, request.EndOfMessage, frame, request.Compression, out int start, out int written);
+            Frame(start, written);
+            return;
+        }
+
+        // RFC 6455 §5.3: a client's payload must be masked, so it is copied chunk by chunk as the encoder masks it; a
+        // server's goes out from the caller's memory as it is.
+        bool server = encoder.Role == WebSocketRole.Server;
+        Span<byte> header = Rent(pool, server ? BufferSizeClass.Smallest : MaskChunkSize);
+        encoder.WriteFragmentHeader(request.MessageType, payload.Length, request.EndOfMessage, header, out int headerLength);
+        if (server)
+        {
+            encoder.AdvancePayload(payload.Length);
+            HeaderThenPayload(headerLength);
+        }
+        else
+        {
+            HeaderThenMaskedChunks(headerLength, payload.Length);
         }
     }
 
