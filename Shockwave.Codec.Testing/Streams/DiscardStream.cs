@@ -4,7 +4,7 @@ namespace Shockwave.Codec.Testing;
 /// A stream that accepts every write at once and keeps only the byte count (so a send benchmark has a result to return);
 /// reads report end of stream. Readable only because <c>WebSocket.CreateFromStream</c> insists on it.
 /// </summary>
-internal sealed class DiscardStream : Stream
+internal sealed class DiscardStream : SequentialStream
 {
     /// <summary>Bytes written so far.</summary>
     public long BytesWritten { get; private set; }
@@ -12,16 +12,6 @@ internal sealed class DiscardStream : Stream
     public override bool CanRead => true;
 
     public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override void Write(ReadOnlySpan<byte> buffer) => BytesWritten += buffer.Length;
 
@@ -52,8 +42,4 @@ internal sealed class DiscardStream : Stream
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

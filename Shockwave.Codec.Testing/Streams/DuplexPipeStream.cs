@@ -8,7 +8,7 @@ namespace Shockwave.Codec.Testing;
 /// can talk to a connection that runs on the other end of a <see cref="DuplexPipe"/>. Zero-byte reads wait for data
 /// without consuming it. Disposing completes both halves of the pipe end.
 /// </summary>
-internal sealed class DuplexPipeStream : Stream
+internal sealed class DuplexPipeStream : SequentialStream
 {
     private readonly IDuplexPipe _pipe;
     private int _disposed;
@@ -18,16 +18,6 @@ internal sealed class DuplexPipeStream : Stream
     public override bool CanRead => true;
 
     public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -83,9 +73,6 @@ internal sealed class DuplexPipeStream : Stream
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

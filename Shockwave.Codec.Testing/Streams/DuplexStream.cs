@@ -17,7 +17,7 @@ namespace Shockwave.Codec.Testing;
 /// bounded (<see cref="ByteChannel.BlockingLimit"/>): a test double's job is to behave and to fail loudly. The
 /// benchmarks' transport, <see cref="LockFreeDuplexStream"/>, makes the opposite trade.
 /// </remarks>
-internal sealed class DuplexStream : Stream
+internal sealed class DuplexStream : SequentialStream
 {
     public const int DefaultCapacity = 1024 * 1024;
 
@@ -58,16 +58,6 @@ internal sealed class DuplexStream : Stream
     public override bool CanRead => true;
 
     public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>
     /// This end disappears, as a crashed peer does: the other end reads what was already sent and then end of
@@ -133,9 +123,6 @@ internal sealed class DuplexStream : Stream
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -13,7 +13,7 @@ namespace Shockwave.Codec.Testing;
 /// want the opposite (cancellable waits, injected faults, bounded blocking waits, asynchronous continuations) and use
 /// <see cref="DuplexStream"/>; the two are kept apart so that neither pays for the other.
 /// </remarks>
-internal sealed class LockFreeDuplexStream : Stream
+internal sealed class LockFreeDuplexStream : SequentialStream
 {
     private readonly ByteRing _incoming;
     private readonly ByteRing _outgoing;
@@ -30,16 +30,6 @@ internal sealed class LockFreeDuplexStream : Stream
     public override bool CanRead => true;
 
     public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>Creates two connected ends; each direction buffers up to <paramref name="capacity"/> bytes (a power of two).</summary>
     public static (LockFreeDuplexStream First, LockFreeDuplexStream Second) CreatePair(int capacity)
@@ -75,9 +65,6 @@ internal sealed class LockFreeDuplexStream : Stream
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -4,7 +4,7 @@ namespace Shockwave.Codec.Testing;
 /// Wraps a stream and keeps a copy of every byte read from it and written to it, so a test can parse afterwards
 /// exactly what crossed the wire in each direction (pings and pongs included). Owns the inner stream.
 /// </summary>
-internal sealed class RecordingStream : Stream
+internal sealed class RecordingStream : SequentialStream
 {
     private readonly Stream _inner;
     private readonly Lock _gate = new();
@@ -16,16 +16,6 @@ internal sealed class RecordingStream : Stream
     public override bool CanRead => true;
 
     public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>A copy of everything read so far.</summary>
     public byte[] BytesRead
@@ -92,9 +82,6 @@ internal sealed class RecordingStream : Stream
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -6,7 +6,7 @@ namespace Shockwave.Codec.Testing;
 /// whole number of frames, so the wrap always falls on a frame boundary); otherwise reads report end of stream once the
 /// data is read. Writes are discarded (a server may owe a pong; wrap this in a <see cref="RecordingStream"/> to keep it).
 /// </summary>
-internal sealed class ReplayStream : Stream
+internal sealed class ReplayStream : SequentialStream
 {
     private readonly byte[] _data;
     private readonly bool _loop;
@@ -29,16 +29,6 @@ internal sealed class ReplayStream : Stream
     public override bool CanRead => true;
 
     public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override int Read(Span<byte> buffer)
     {
@@ -78,8 +68,4 @@ internal sealed class ReplayStream : Stream
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -7,7 +7,7 @@ namespace Shockwave.Codec.Testing;
 /// the plan's sizes repeat. Zero-byte reads pass through and use up nothing. Writes, and every other member, go straight
 /// to the inner stream, which this wrapper owns. Deterministic: the fuzz harness replays its planned reads with it.
 /// </summary>
-internal sealed class TrickleStream : Stream
+internal sealed class TrickleStream : SequentialStream
 {
     private readonly Stream _inner;
     private readonly int[] _plan;
@@ -39,16 +39,6 @@ internal sealed class TrickleStream : Stream
     public override bool CanRead => _inner.CanRead;
 
     public override bool CanWrite => _inner.CanWrite;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override int Read(byte[] buffer, int offset, int count) => Consumed(_inner.Read(buffer, offset, Allowed(count)));
 
@@ -88,9 +78,6 @@ internal sealed class TrickleStream : Stream
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     private int Allowed(int requested) => Math.Min(requested, _leftInChunk);
 

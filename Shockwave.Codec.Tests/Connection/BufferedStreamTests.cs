@@ -310,13 +310,7 @@ public class BufferedStreamTests
                 return new Ends(a, b, a, b);
             }
 
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var client = new TcpClient { NoDelay = true };
-            Task<TcpClient> accepting = listener.AcceptTcpClientAsync();
-            await client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port).WaitAsync(TestTimeout.Limit);
-            TcpClient server = await accepting.Within();
-            server.NoDelay = true;
+            (TcpClient client, TcpClient server) = await LoopbackTcp.ConnectAsync();
             return new Ends(client.GetStream(), server.GetStream(), null, null, client, server);
         }
 

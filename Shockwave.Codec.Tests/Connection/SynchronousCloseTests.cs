@@ -134,7 +134,7 @@ public class SynchronousCloseTests
     [Fact]
     public async Task Over_loopback_sockets_Close_and_a_blocking_reader_finish_the_handshake()
     {
-        (NetworkStream clientStream, NetworkStream serverStream) = await ConnectLoopbackAsync();
+        (NetworkStream clientStream, NetworkStream serverStream) = await LoopbackTcp.ConnectStreamsAsync();
         using var client = new MessageConnection(clientStream, new MessageConnectionOptions { Role = WebSocketRole.Client });
         using var server = new MessageConnection(serverStream, new MessageConnectionOptions { Role = WebSocketRole.Server });
 
@@ -162,7 +162,7 @@ public class SynchronousCloseTests
     [Fact]
     public async Task Over_loopback_sockets_both_sides_closing_at_once_end_Closed()
     {
-        (NetworkStream clientStream, NetworkStream serverStream) = await ConnectLoopbackAsync();
+        (NetworkStream clientStream, NetworkStream serverStream) = await LoopbackTcp.ConnectStreamsAsync();
         using var client = new MessageConnection(clientStream, new MessageConnectionOptions { Role = WebSocketRole.Client });
         using var server = new MessageConnection(serverStream, new MessageConnectionOptions { Role = WebSocketRole.Server });
 
@@ -178,17 +178,5 @@ public class SynchronousCloseTests
         Assert.Equal(WebSocketState.Closed, server.State);
         Assert.Equal("from server", client.CloseStatusDescription);
         Assert.Equal("from client", server.CloseStatusDescription);
-    }
-
-    private static async Task<(NetworkStream Client, NetworkStream Server)> ConnectLoopbackAsync()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var client = new TcpClient { NoDelay = true };
-        Task connecting = client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
-        TcpClient accepted = await listener.AcceptTcpClientAsync().Within();
-        await connecting.Within();
-        accepted.NoDelay = true;
-        return (client.GetStream(), accepted.GetStream());
     }
 }

@@ -153,7 +153,7 @@ public class SynchronousSendTests
     [Fact]
     public async Task Over_loopback_sockets_the_sync_twins_deliver_every_message()
     {
-        (NetworkStream clientStream, NetworkStream serverStream) = await ConnectLoopbackAsync();
+        (NetworkStream clientStream, NetworkStream serverStream) = await LoopbackTcp.ConnectStreamsAsync();
         using var client = new MessageConnection(clientStream, new MessageConnectionOptions { Role = WebSocketRole.Client });
         using var server = new MessageConnection(serverStream, new MessageConnectionOptions { Role = WebSocketRole.Server });
         byte[] big = Payloads.Binary(1_000_000, 4);
@@ -207,17 +207,5 @@ public class SynchronousSendTests
         await theirs.CopyToAsync(wire).Within();
         pool.AssertAllReturned();
         return WireFrame.ParseAll(wire.ToArray(), role == WebSocketRole.Server ? WebSocketRole.Client : WebSocketRole.Server);
-    }
-
-    private static async Task<(NetworkStream Client, NetworkStream Server)> ConnectLoopbackAsync()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var client = new TcpClient { NoDelay = true };
-        Task connecting = client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
-        TcpClient accepted = await listener.AcceptTcpClientAsync().Within();
-        await connecting.Within();
-        accepted.NoDelay = true;
-        return (client.GetStream(), accepted.GetStream());
     }
 }
