@@ -142,15 +142,9 @@ public sealed partial class MessageConnection : WriteGate.IOwner
                 {
                     await write.ConfigureAwait(false);
                 }
-                catch (Exception ex)
+                catch (Exception ex) when (ex is not WebSocketException)
                 {
-                    Exception mapped = OnWriteFailure(ex, cancellationToken);
-                    if (ReferenceEquals(mapped, ex))
-                    {
-                        throw;
-                    }
-
-                    throw mapped;
+                    throw OnTransportFailure(ex, cancellationToken);
                 }
 
                 if (!plan.MoveNext(_encoder, payload.Span))
@@ -253,8 +247,8 @@ public sealed partial class MessageConnection : WriteGate.IOwner
 
     ref WriteGate WriteGate.IOwner.WriteGate => ref _writeGate;
 
-    // The transport's write, with a synchronous throw mapped as PumpAsync maps an asynchronous one; a payload that
-    // follows a header goes in the same call, so a buffering transport flushes the frame once.
+    // The transport's write. A synchronous throw becomes a faulted write, which the pump maps as any other; a payload
+    // that follows a header goes in the same call, so a buffering transport flushes the frame once.
     private ValueTask StartTransportWrite(ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         try
@@ -263,23 +257,8 @@ public sealed partial class MessageConnection : WriteGate.IOwner
         }
         catch (Exception ex)
         {
-            throw OnWriteFailure(ex, cancellationToken);
+            return new ValueTask(Task.FromException(ex));
         }
-    }
-
-    // Maps a failed write: a cancelled one aborts (part of a frame may be out) and is rethrown as it is, as is a
-    // WebSocketException; anything else is the transport failing (also aborts). Returning the same exception means
-    // "rethrow it unchanged".
-    private Exception OnWriteFailure(Exception ex, CancellationToken cancellationToken)
-    {
-        if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
-        {
-            // Part of a frame may be out: the stream can no longer be trusted.
-            Abort();
-            return ex;
-        }
-
-        return ex is WebSocketException ? ex : OnTransportFailure(ex);
     }
 
     // The blocking twin: any exception from the transport, whatever its type, leaves the stream in an unknown state.
@@ -291,7 +270,7 @@ public sealed partial class MessageConnection : WriteGate.IOwner
         }
         catch (Exception ex) when (ex is not WebSocketException)
         {
-            throw OnTransportFailure(ex);
+            throw OnTransportFailure(ex, CancellationToken.None);
         }
     }
 
