@@ -89,7 +89,7 @@ public sealed partial class MessageConnection
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void Close(WebSocketCloseStatus status, string? reason)
     {
-        ThrowIfNoBlockingIO();
+        _transport.ThrowIfNoBlockingIO();
         CloseFrame.ValidateForSending(status, reason.AsSpan());
         SendClose(status, reason);
         if (State != WebSocketState.CloseSent)
@@ -149,7 +149,7 @@ public sealed partial class MessageConnection
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void CloseOutput(WebSocketCloseStatus? status, string? reason)
     {
-        ThrowIfNoBlockingIO();
+        _transport.ThrowIfNoBlockingIO();
         CloseFrame.ValidateForSending(status, reason.AsSpan());
         SendClose(status, reason);
     }
@@ -166,17 +166,7 @@ public sealed partial class MessageConnection
             return;
         }
 
-        Span<byte> destination = plan.Rent(Pool, BufferSizeClass.Smallest);
-        int written;
-        if (status is WebSocketCloseStatus code)
-        {
-            _encoder.WriteClose(code, reason, destination, out written);
-        }
-        else
-        {
-            _encoder.WriteEmptyClose(destination, out written);
-        }
-
+        int written = plan.EncodeClose(_encoder, Pool, status, reason);
         if (_close.TryRecordSent(status, reason, out bool completes))
         {
             plan.Frame(0, written);

@@ -80,7 +80,7 @@ public sealed partial class MessageConnection
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking reads.</exception>
     public MessageReadResult ReadMessageInto(Span<byte> buffer)
     {
-        ThrowIfNoBlockingIO();
+        _transport.ThrowIfNoBlockingIO();
         EnterRead();
         try
         {

@@ -164,7 +164,7 @@ public sealed partial class MessageConnection : WriteGate.IOwner
     // The blocking pump: the same plan, each step written with the transport's blocking write.
     private void Send(in SendRequest request, ReadOnlySpan<byte> payload, ReadOnlySpan<char> text)
     {
-        ThrowIfNoBlockingIO();
+        _transport.ThrowIfNoBlockingIO();
         _writeGate.Enter();
         var plan = default(SendPlan);
         try
@@ -271,14 +271,6 @@ public sealed partial class MessageConnection : WriteGate.IOwner
         catch (Exception ex) when (ex is not WebSocketException)
         {
             throw OnTransportFailure(ex, CancellationToken.None);
-        }
-    }
-
-    private void ThrowIfNoBlockingIO()
-    {
-        if (!_transport.SupportsSynchronousIO)
-        {
-            ThrowHelper.ThrowNotSupported("This transport has no blocking I/O; use the asynchronous method.");
         }
     }
 
