@@ -126,7 +126,7 @@ public sealed partial class MessageConnection : WriteGate.IOwner
     {
         if (!planned)
         {
-            await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+            await WriteGate.EnterAsync(this, cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -232,18 +232,6 @@ public sealed partial class MessageConnection : WriteGate.IOwner
         SendAsync(SendRequest.Control(opcode), payload, default, cancellationToken);
 
     private void SendControl(Opcode opcode, ReadOnlySpan<byte> payload) => Send(SendRequest.Control(opcode), payload, default);
-
-    private ValueTask EnterWriteAsync(CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            // As SemaphoreSlim.WaitAsync does: a token cancelled before the call cancels even a free gate, before
-            // anything was written (a TaskCanceledException, as ManagedWebSocket reports).
-            return new ValueTask(Task.FromCanceled(cancellationToken));
-        }
-
-        return _writeGate.TryEnterOrQueue() ? default : WriteGate.WaitAsync(this, cancellationToken);
-    }
 
     ref WriteGate WriteGate.IOwner.WriteGate => ref _writeGate;
 
