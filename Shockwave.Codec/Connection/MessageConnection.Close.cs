@@ -52,13 +52,10 @@ public sealed partial class MessageConnection
                 byte[] scratch = Pool.Rent(BufferSizeClass.Smallest);
                 try
                 {
-                    while (State == WebSocketState.CloseSent)
+                    // Whatever still arrives before the peer's close is dropped (RFC 6455 §7.1.2), as the twin does.
+                    while (State == WebSocketState.CloseSent
+                        && (await ReadMessageIntoAsync(scratch, timeout.Token).ConfigureAwait(false)).MessageType != WebSocketMessageType.Close)
                     {
-                        MessageReadResult result = await ReadMessageIntoAsync(scratch, timeout.Token).ConfigureAwait(false);
-                        if (result.MessageType == WebSocketMessageType.Close)
-                        {
-                            break;
-                        }
                     }
                 }
                 finally
@@ -92,7 +89,7 @@ public sealed partial class MessageConnection
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void Close(WebSocketCloseStatus status, string? reason)
     {
-        ThrowIfNoBlockingIO();
+        _transport.ThrowIfNoBlockingIO();
         CloseFrame.ValidateForSending(status, reason.AsSpan());
         SendClose(status, reason);
         if (State != WebSocketState.CloseSent)
@@ -152,7 +149,7 @@ public sealed partial class MessageConnection
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking I/O.</exception>
     public void CloseOutput(WebSocketCloseStatus? status, string? reason)
     {
-        ThrowIfNoBlockingIO();
+        _transport.ThrowIfNoBlockingIO();
         CloseFrame.ValidateForSending(status, reason.AsSpan());
         SendClose(status, reason);
     }
@@ -163,20 +160,13 @@ public sealed partial class MessageConnection
     {
         if (!_close.CanSendClose)
         {
+            // No frame: ours is out (or the connection down). When both closes have crossed, this send, which had to
+            // wait for the write turn, closes the transport after the writer that held it (RFC 6455 §7.1.1).
+            plan.CompletesHandshake = _close.IsComplete;
             return;
         }
 
-        Span<byte> destination = plan.Rent(Pool, BufferSizeClass.Smallest);
-        int written;
-        if (status is WebSocketCloseStatus code)
-        {
-            _encoder.WriteClose(code, reason, destination, out written);
-        }
-        else
-        {
-            _encoder.WriteEmptyClose(destination, out written);
-        }
-
+        int written = plan.EncodeClose(_encoder, Pool, status, reason);
         if (_close.TryRecordSent(status, reason, out bool completes))
         {
             plan.Frame(0, written);
@@ -198,55 +188,44 @@ public sealed partial class MessageConnection
         return _close.TryRecordReceived(decoded.CloseStatus ?? WebSocketCloseStatus.Empty, reason, out bool completes) && completes;
     }
 
+    // The planning step for the peer's close, shared by the twins: records it and says whether the twin must make a
+    // close send. Either our reply is owed (RFC 6455 §5.5.1: answer a close with a close, echoing its status, none if
+    // it had none), or ours went first and this completed the handshake: then the send writes nothing, but taking the
+    // write turn once lets a writer still putting its bytes out finish before the transport closes (PlanClose).
+    private bool NeedsCloseSend(in DecodeResult decoded) => RecordPeerClose(decoded) || (_close.IsReplyOwed && _options.AutoReplyToClose);
+
     // A non-generic task, so the read state machine shares its awaiter with the pong and failure paths.
     private async ValueTask OnCloseReceivedAsync(DecodeResult decoded)
     {
-        if (RecordPeerClose(decoded))
+        try
         {
-            // Our close went first; a writer may still be putting its bytes out. Take the write turn once, so the
-            // transport closes after them (nothing else may be written after our close, so the wait is short).
-            await EnterWriteAsync(CancellationToken.None).ConfigureAwait(false);
-            _writeGate.Exit();
-            ShutDown();
-        }
-        else if (_close.IsReplyOwed && _options.AutoReplyToClose)
-        {
-            // RFC 6455 §5.5.1: answer a close with a close, echoing its status (none if it had none).
-            try
+            if (NeedsCloseSend(decoded))
             {
                 await SendCloseAsync(decoded.CloseStatus, null, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (WebSocketException)
+        }
+        catch (WebSocketException)
+        {
+            // The peer may already have closed the transport; the handshake is over either way.
+        }
+    }
+
+    private void OnCloseReceived(in DecodeResult decoded)
+    {
+        try
+        {
+            if (NeedsCloseSend(decoded))
             {
-                // The peer may already have closed the transport; the handshake is over either way.
+                SendClose(decoded.CloseStatus, null);
             }
+        }
+        catch (WebSocketException)
+        {
+            // As in the asynchronous twin: the peer may already have closed the transport.
         }
     }
 
     private static MessageReadResult CloseResult => new(0, WebSocketMessageType.Close, true);
-
-    private MessageReadResult OnCloseReceived(DecodeResult decoded)
-    {
-        if (RecordPeerClose(decoded))
-        {
-            _writeGate.Enter();
-            _writeGate.Exit();
-            ShutDown();
-        }
-        else if (_close.IsReplyOwed && _options.AutoReplyToClose)
-        {
-            try
-            {
-                SendClose(decoded.CloseStatus, null);
-            }
-            catch (WebSocketException)
-            {
-                // As in the asynchronous twin: the peer may already have closed the transport.
-            }
-        }
-
-        return CloseResult;
-    }
 
     private async ValueTask FailAsync(DecodeResult decoded)
     {

@@ -31,11 +31,4 @@ public sealed partial class MessageConnection
         connection._receive.Seed(initialData, connection.Pool);
         return connection;
     }
-
-    private sealed class Negotiated(string? subProtocol, string? extensions)
-    {
-        public string? SubProtocol { get; } = subProtocol;
-
-        public string? Extensions { get; } = extensions;
-    }
 }

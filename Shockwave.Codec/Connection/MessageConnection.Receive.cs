@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 
 namespace Shockwave.Codec;
 
@@ -65,17 +66,9 @@ public sealed partial class MessageConnection
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not WebSocketException and not WebSocketProtocolException)
         {
-            // The caller gave up mid-read: the stream may be left inside a frame, so the connection cannot go on.
-            Abort();
-            throw;
-        }
-        catch (Exception ex) when (ex is not WebSocketException && ex is not WebSocketProtocolException)
-        {
-            // Anything else, a cancellation the caller did not ask for included (our own close cancels a transport
-            // we do not own), is the transport failing.
-            throw OnTransportFailure(ex);
+            throw OnTransportFailure(ex, cancellationToken);
         }
         finally
         {
@@ -87,7 +80,7 @@ public sealed partial class MessageConnection
     /// <exception cref="NotSupportedException">The transport is a pipe, which has no blocking reads.</exception>
     public MessageReadResult ReadMessageInto(Span<byte> buffer)
     {
-        ThrowIfNoBlockingIO();
+        _transport.ThrowIfNoBlockingIO();
         EnterRead();
         try
         {
@@ -107,9 +100,9 @@ public sealed partial class MessageConnection
                 }
             }
         }
-        catch (Exception ex) when (ex is not WebSocketException && ex is not WebSocketProtocolException)
+        catch (Exception ex) when (ex is not WebSocketException and not WebSocketProtocolException)
         {
-            throw OnTransportFailure(ex);
+            throw OnTransportFailure(ex, CancellationToken.None);
         }
         finally
         {
@@ -289,9 +282,18 @@ public sealed partial class MessageConnection
         }
     }
 
-    private WebSocketException OnTransportFailure(Exception ex)
+    // The one mapping of a failed transport call (the callers let WebSocketException and WebSocketProtocolException
+    // through as they are): the connection aborts, as part of a frame may be in or out and the stream can no longer be
+    // trusted. The caller's own cancellation is thrown again as it is (its stack kept); anything else, a cancellation
+    // the caller did not ask for included (our own close cancels a transport we do not own), is the transport failing.
+    private WebSocketException OnTransportFailure(Exception ex, CancellationToken cancellationToken)
     {
         Abort();
-        return ex as WebSocketException ?? new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The transport failed: " + ex.Message, ex);
+        if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            ExceptionDispatchInfo.Capture(ex).Throw();
+        }
+
+        return new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The transport failed: " + ex.Message, ex);
     }
 }

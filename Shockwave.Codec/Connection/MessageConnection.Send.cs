@@ -126,7 +126,7 @@ public sealed partial class MessageConnection : WriteGate.IOwner
     {
         if (!planned)
         {
-            await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+            await WriteGate.EnterAsync(this, cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -142,15 +142,9 @@ public sealed partial class MessageConnection : WriteGate.IOwner
                 {
                     await write.ConfigureAwait(false);
                 }
-                catch (Exception ex)
+                catch (Exception ex) when (ex is not WebSocketException)
                 {
-                    Exception mapped = OnWriteFailure(ex, cancellationToken);
-                    if (ReferenceEquals(mapped, ex))
-                    {
-                        throw;
-                    }
-
-                    throw mapped;
+                    throw OnTransportFailure(ex, cancellationToken);
                 }
 
                 if (!plan.MoveNext(_encoder, payload.Span))
@@ -170,7 +164,7 @@ public sealed partial class MessageConnection : WriteGate.IOwner
     // The blocking pump: the same plan, each step written with the transport's blocking write.
     private void Send(in SendRequest request, ReadOnlySpan<byte> payload, ReadOnlySpan<char> text)
     {
-        ThrowIfNoBlockingIO();
+        _transport.ThrowIfNoBlockingIO();
         _writeGate.Enter();
         var plan = default(SendPlan);
         try
@@ -239,22 +233,10 @@ public sealed partial class MessageConnection : WriteGate.IOwner
 
     private void SendControl(Opcode opcode, ReadOnlySpan<byte> payload) => Send(SendRequest.Control(opcode), payload, default);
 
-    private ValueTask EnterWriteAsync(CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            // As SemaphoreSlim.WaitAsync does: a token cancelled before the call cancels even a free gate, before
-            // anything was written (a TaskCanceledException, as ManagedWebSocket reports).
-            return new ValueTask(Task.FromCanceled(cancellationToken));
-        }
-
-        return _writeGate.TryEnterOrQueue() ? default : WriteGate.WaitAsync(this, cancellationToken);
-    }
-
     ref WriteGate WriteGate.IOwner.WriteGate => ref _writeGate;
 
-    // The transport's write, with a synchronous throw mapped as PumpAsync maps an asynchronous one; a payload that
-    // follows a header goes in the same call, so a buffering transport flushes the frame once.
+    // The transport's write. A synchronous throw becomes a faulted write, which the pump maps as any other; a payload
+    // that follows a header goes in the same call, so a buffering transport flushes the frame once.
     private ValueTask StartTransportWrite(ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         try
@@ -263,23 +245,8 @@ public sealed partial class MessageConnection : WriteGate.IOwner
         }
         catch (Exception ex)
         {
-            throw OnWriteFailure(ex, cancellationToken);
+            return new ValueTask(Task.FromException(ex));
         }
-    }
-
-    // Maps a failed write: a cancelled one aborts (part of a frame may be out) and is rethrown as it is, as is a
-    // WebSocketException; anything else is the transport failing (also aborts). Returning the same exception means
-    // "rethrow it unchanged".
-    private Exception OnWriteFailure(Exception ex, CancellationToken cancellationToken)
-    {
-        if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
-        {
-            // Part of a frame may be out: the stream can no longer be trusted.
-            Abort();
-            return ex;
-        }
-
-        return ex is WebSocketException ? ex : OnTransportFailure(ex);
     }
 
     // The blocking twin: any exception from the transport, whatever its type, leaves the stream in an unknown state.
@@ -291,15 +258,7 @@ public sealed partial class MessageConnection : WriteGate.IOwner
         }
         catch (Exception ex) when (ex is not WebSocketException)
         {
-            throw OnTransportFailure(ex);
-        }
-    }
-
-    private void ThrowIfNoBlockingIO()
-    {
-        if (!_transport.SupportsSynchronousIO)
-        {
-            ThrowHelper.ThrowNotSupported("This transport has no blocking I/O; use the asynchronous method.");
+            throw OnTransportFailure(ex, CancellationToken.None);
         }
     }
 

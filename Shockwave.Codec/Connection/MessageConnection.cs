@@ -74,7 +74,7 @@ public sealed partial class MessageConnection : IDisposable
     /// <exception cref="ArgumentOutOfRangeException">A limit or timeout in <paramref name="options"/> is negative.</exception>
     /// <remarks>The connection keeps a snapshot of <paramref name="options"/>: later changes to them do not affect it.</remarks>
     public MessageConnection(Stream stream, MessageConnectionOptions? options = null)
-        : this(CreateStreamTransport(stream, options = Snapshot(options)), options)
+        : this(Transport.Over(stream, options = Snapshot(options)), options)
     {
     }
 
@@ -85,7 +85,7 @@ public sealed partial class MessageConnection : IDisposable
     /// <exception cref="ArgumentOutOfRangeException">A limit or timeout in <paramref name="options"/> is negative.</exception>
     /// <remarks>The connection keeps a snapshot of <paramref name="options"/>: later changes to them do not affect it.</remarks>
     public MessageConnection(IDuplexPipe pipe, MessageConnectionOptions? options = null)
-        : this(CreatePipeTransport(pipe, options = Snapshot(options)), options)
+        : this(Transport.Over(pipe, options = Snapshot(options)), options)
     {
     }
 
@@ -165,26 +165,6 @@ public sealed partial class MessageConnection : IDisposable
     private static MessageConnectionOptions Snapshot(MessageConnectionOptions? options) => options?.Freeze() ?? s_defaultOptions;
 
     private static readonly MessageConnectionOptions s_defaultOptions = new MessageConnectionOptions().FreezeOwn();
-
-    private static Transport CreateStreamTransport(Stream stream, MessageConnectionOptions options)
-    {
-        if (stream is null)
-        {
-            ThrowHelper.ThrowArgumentNull(ExceptionArgument.stream);
-        }
-
-        return new StreamTransport(stream, options.OwnsTransport, options.UseZeroByteReads);
-    }
-
-    private static Transport CreatePipeTransport(IDuplexPipe pipe, MessageConnectionOptions options)
-    {
-        if (pipe is null)
-        {
-            ThrowHelper.ThrowArgumentNull(ExceptionArgument.pipe);
-        }
-
-        return new PipeTransport(pipe, options.OwnsTransport);
-    }
 
     // Read from the options rather than copied into fields: per-connection bytes are what an idle server pays for.
     private ArrayPool<byte> Pool => _options.BufferPool ?? ArrayPool<byte>.Shared;

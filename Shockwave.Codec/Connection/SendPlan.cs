@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net.WebSockets;
 
 namespace Shockwave.Codec;
 
@@ -129,6 +130,31 @@ internal struct SendPlan
                 EncodeData(encoder, pool, request, payload);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Writes a close frame into a rented buffer (without a status when <paramref name="status"/> is
+    /// <see langword="null"/>); the connection's PlanClose records it as the one step once the close handshake lets it go.
+    /// </summary>
+    /// <param name="encoder">The connection's encoder.</param>
+    /// <param name="pool">The pool to rent from.</param>
+    /// <param name="status">The status, or <see langword="null"/> for an empty close frame.</param>
+    /// <param name="reason">The reason, already validated.</param>
+    /// <returns>The frame's length, from the start of the rented buffer.</returns>
+    public int EncodeClose(MessageEncoder encoder, ArrayPool<byte> pool, WebSocketCloseStatus? status, string? reason)
+    {
+        Span<byte> destination = Rent(pool, BufferSizeClass.Smallest);
+        int written;
+        if (status is { } code)
+        {
+            encoder.WriteClose(code, reason, destination, out written);
+        }
+        else
+        {
+            encoder.WriteEmptyClose(destination, out written);
+        }
+
+        return written;
     }
 
     /// <summary>Moves to the next step, masking the next chunk of <paramref name="payload"/> when there is one.</summary>

@@ -1,3 +1,5 @@
+using System.IO.Pipelines;
+
 namespace Shockwave.Codec;
 
 /// <summary>
@@ -6,6 +8,28 @@ namespace Shockwave.Codec;
 /// </summary>
 internal abstract class Transport
 {
+    /// <summary>The transport over an upgraded stream, as the connection's options say (ownership, zero-byte reads).</summary>
+    public static Transport Over(Stream stream, MessageConnectionOptions options)
+    {
+        if (stream is null)
+        {
+            ThrowHelper.ThrowArgumentNull(ExceptionArgument.stream);
+        }
+
+        return new StreamTransport(stream, options.OwnsTransport, options.UseZeroByteReads);
+    }
+
+    /// <summary>The transport over an upgraded duplex pipe, as the connection's options say (ownership).</summary>
+    public static Transport Over(IDuplexPipe pipe, MessageConnectionOptions options)
+    {
+        if (pipe is null)
+        {
+            ThrowHelper.ThrowArgumentNull(ExceptionArgument.pipe);
+        }
+
+        return new PipeTransport(pipe, options.OwnsTransport);
+    }
+
     /// <summary>Whether <see cref="WaitForDataAsync"/> waits without a buffer (a zero-byte read), so an idle connection can hold none.</summary>
     public abstract bool CanWaitWithoutBuffer { get; }
 
@@ -36,6 +60,15 @@ internal abstract class Transport
     }
 
     public abstract void Write(ReadOnlySpan<byte> buffer);
+
+    /// <summary>Throws for a blocking call on a transport without blocking I/O (a pipe).</summary>
+    public void ThrowIfNoBlockingIO()
+    {
+        if (!SupportsSynchronousIO)
+        {
+            ThrowHelper.ThrowNotSupported("This transport has no blocking I/O; use the asynchronous method.");
+        }
+    }
 
     /// <summary>Closes the transport; idempotent, never throws.</summary>
     public abstract void Close();

@@ -66,6 +66,23 @@ internal struct WriteGate
         }
     }
 
+    /// <summary>Takes the turn, waiting asynchronously while another writer holds it.</summary>
+    /// <param name="owner">The gate's owner.</param>
+    /// <param name="cancellationToken">Cancels the wait, as in <see cref="WaitAsync{TOwner}"/>.</param>
+    /// <returns>A task that completes when the caller holds the turn.</returns>
+    public static ValueTask EnterAsync<TOwner>(TOwner owner, CancellationToken cancellationToken)
+        where TOwner : class, IOwner
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // As SemaphoreSlim.WaitAsync does: a token cancelled before the call cancels even a free gate, before
+            // anything was written (a TaskCanceledException, as ManagedWebSocket reports).
+            return new ValueTask(Task.FromCanceled(cancellationToken));
+        }
+
+        return owner.WriteGate.TryEnterOrQueue() ? default : WaitAsync(owner, cancellationToken);
+    }
+
     /// <summary>Waits for the turn after <see cref="TryEnterOrQueue"/> returned <see langword="false"/>.</summary>
     /// <param name="owner">The gate's owner.</param>
     /// <param name="cancellationToken">Cancels the wait; a cancelled waiter leaves the queue and passes on any turn it was handed.</param>
