@@ -8,6 +8,27 @@ namespace Shockwave.Codec;
 // destination. The size limit counts inflated bytes and inflated text is checked (RFC 6455 §8.1).
 public sealed partial class MessageDecoder
 {
+    private sealed class Inflation(PerMessageDeflateOptions agreed)
+    {
+        public readonly PerMessageDeflateOptions Agreed = agreed;
+
+        // Made at the first compressed message, so an idle connection holds none; its zlib state is rented per message
+        // (or held across messages with context takeover, RFC 7692 §7.1.1).
+        public PerMessageDeflateDecompressor? Decompressor;
+
+        // The inflated size of the message so far, which the size limit counts (a bomb is small on the wire).
+        public long InflatedLength;
+
+        // The decompressor owes output for input it took: the next call drains it before reading on.
+        public bool Pending;
+
+        // A byte inflated while the destination was empty (the decompressor cannot write into nothing, and probing is
+        // the only way to find the end of a message whose rest inflates to nothing); HeldEnd: the message ended with it.
+        public bool Holding;
+        public bool HeldEnd;
+        public byte HeldByte;
+    }
+
     /// <summary>Whether the decoder holds a decompressor now (tests of laziness and disposal).</summary>
     internal bool HoldsDecompressor => _inflation?.Decompressor is not null;
 

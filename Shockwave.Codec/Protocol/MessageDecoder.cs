@@ -87,27 +87,6 @@ public sealed partial class MessageDecoder : IDisposable
     // permessage-deflate (RFC 7692), only once agreed: a decoder without it pays one reference.
     private readonly Inflation? _inflation;
 
-    private sealed class Inflation(PerMessageDeflateOptions agreed)
-    {
-        public readonly PerMessageDeflateOptions Agreed = agreed;
-
-        // Made at the first compressed message, so an idle connection holds none; its zlib state is rented per message
-        // (or held across messages with context takeover, RFC 7692 §7.1.1).
-        public PerMessageDeflateDecompressor? Decompressor;
-
-        // The inflated size of the message so far, which the size limit counts (a bomb is small on the wire).
-        public long InflatedLength;
-
-        // The decompressor owes output for input it took: the next call drains it before reading on.
-        public bool Pending;
-
-        // A byte inflated while the destination was empty (the decompressor cannot write into nothing, and probing is
-        // the only way to find the end of a message whose rest inflates to nothing); HeldEnd: the message ended with it.
-        public bool Holding;
-        public bool HeldEnd;
-        public byte HeldByte;
-    }
-
     /// <summary>Creates a decoder.</summary>
     /// <param name="options">Role and limits; <see langword="null"/> for a server with the defaults.</param>
     /// <exception cref="ArgumentOutOfRangeException">A limit is negative (or the fragment limit below 1).</exception>
@@ -483,41 +462,6 @@ public sealed partial class MessageDecoder : IDisposable
         }
 
         return CompleteChunk(0, offset, copied: false);
-    }
-
-    private DecodeResult ReadControlFrame(Span<byte> buffer, in FrameHeader header, int headerLength, out int bytesConsumed)
-    {
-        bytesConsumed = 0;
-        int payloadLength = (int)header.PayloadLength;
-        if (buffer.Length - headerLength < payloadLength)
-        {
-            // Control payloads are at most 125 bytes (RFC 6455 §5.5): wait until the whole frame is here.
-            return default;
-        }
-
-        Span<byte> payload = buffer.Slice(headerLength, payloadLength);
-        if (header.IsMasked)
-        {
-            Masker.Apply(payload, header.MaskKey, 0);
-        }
-
-        bytesConsumed = headerLength + payloadLength;
-        switch (header.Opcode)
-        {
-            case Opcode.Ping:
-                return new DecodeResult(DecodeResultKind.Ping, WebSocketMessageType.Binary, true, false, headerLength, payloadLength);
-            case Opcode.Pong:
-                return new DecodeResult(DecodeResultKind.Pong, WebSocketMessageType.Binary, true, false, headerLength, payloadLength);
-            default:
-                if (!CloseFrame.TryReadPayload(payload, out WebSocketCloseStatus? status, out ReadOnlySpan<byte> reason, out CloseFrameError error))
-                {
-                    return Fail(DecodeError.InvalidClosePayload, CloseFrame.GetCloseStatus(error), closeFrameError: error);
-                }
-
-                _closeReceived = true;
-                int reasonOffset = headerLength + payloadLength - reason.Length;
-                return new DecodeResult(DecodeResultKind.Close, WebSocketMessageType.Close, true, false, reasonOffset, reason.Length, status);
-        }
     }
 
     private DecodeResult FailUtf8() => Fail(DecodeError.InvalidUtf8, WebSocketCloseStatus.InvalidPayloadData);
