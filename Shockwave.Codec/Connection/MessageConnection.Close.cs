@@ -41,11 +41,7 @@ public sealed partial class MessageConnection
             if (Volatile.Read(ref _readInProgress) != 0)
             {
                 // A reader is running: it will see the peer's close; wait for it to say so.
-                TaskCompletionSource<bool> waiter = EnsureCloseWaiter();
-                using (timeout.Token.Register(static s => ((TaskCompletionSource<bool>)s!).TrySetCanceled(), waiter))
-                {
-                    await waiter.Task.ConfigureAwait(false);
-                }
+                await CloseWaiter.WaitAsync(_closeWaiter.Ensure(_close), timeout.Token).ConfigureAwait(false);
             }
             else
             {
@@ -107,7 +103,7 @@ public sealed partial class MessageConnection
         {
             if (Volatile.Read(ref _readInProgress) != 0)
             {
-                EnsureCloseWaiter().Task.Wait();
+                _closeWaiter.Ensure(_close).Task.Wait();
             }
             else
             {
@@ -179,82 +175,26 @@ public sealed partial class MessageConnection
 
     private void SendClose(WebSocketCloseStatus? status, string? reason) => Send(SendRequest.Close(status, reason), default, default);
 
-    // Records the peer's close; true when that completed the handshake (ours had gone out first).
-    private bool RecordPeerClose(in DecodeResult decoded)
+    // The planning step for the peer's close, shared by the twins: records it (its reason is still in the receive
+    // buffer, already validated as UTF-8) and says whether the twin must make a close send. Either our reply is owed
+    // (RFC 6455 §5.5.1: answer a close with a close, echoing its status, none if it had none), or ours went first and
+    // this completed the handshake: then the send writes nothing, but taking the write turn once lets a writer still
+    // putting its bytes out finish before the transport closes (PlanClose).
+    private bool NeedsCloseSend(in DecodeResult decoded)
     {
-        // The close frame's reason is still in the receive buffer, already validated as UTF-8.
         ArraySegment<byte> text = _receive.ConsumedTail(decoded.PayloadLength);
         string reason = text.Count == 0 ? string.Empty : Encoding.UTF8.GetString(text.Array!, text.Offset, text.Count);
-        return _close.TryRecordReceived(decoded.CloseStatus ?? WebSocketCloseStatus.Empty, reason, out bool completes) && completes;
-    }
-
-    // The planning step for the peer's close, shared by the twins: records it and says whether the twin must make a
-    // close send. Either our reply is owed (RFC 6455 §5.5.1: answer a close with a close, echoing its status, none if
-    // it had none), or ours went first and this completed the handshake: then the send writes nothing, but taking the
-    // write turn once lets a writer still putting its bytes out finish before the transport closes (PlanClose).
-    private bool NeedsCloseSend(in DecodeResult decoded) => RecordPeerClose(decoded) || (_close.IsReplyOwed && _options.AutoReplyToClose);
-
-    // A non-generic task, so the read state machine shares its awaiter with the pong and failure paths.
-    private async ValueTask OnCloseReceivedAsync(DecodeResult decoded)
-    {
-        try
-        {
-            if (NeedsCloseSend(decoded))
-            {
-                await SendCloseAsync(decoded.CloseStatus, null, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        catch (WebSocketException)
-        {
-            // The peer may already have closed the transport; the handshake is over either way.
-        }
-    }
-
-    private void OnCloseReceived(in DecodeResult decoded)
-    {
-        try
-        {
-            if (NeedsCloseSend(decoded))
-            {
-                SendClose(decoded.CloseStatus, null);
-            }
-        }
-        catch (WebSocketException)
-        {
-            // As in the asynchronous twin: the peer may already have closed the transport.
-        }
+        bool completes = _close.TryRecordReceived(decoded.CloseStatus ?? WebSocketCloseStatus.Empty, reason, out bool completed) && completed;
+        return completes || (_close.IsReplyOwed && _options.AutoReplyToClose);
     }
 
     private static MessageReadResult CloseResult => new(0, WebSocketMessageType.Close, true);
 
-    private async ValueTask FailAsync(DecodeResult decoded)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(_options.CloseTimeout);
-            await SendCloseAsync(FailureStatus(decoded), decoded.Error.ToCloseReason(), timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            // Best effort: the peer that sent garbage may not be reading.
-        }
-
-        throw Failed(decoded);
-    }
-
-    private void Fail(DecodeResult decoded)
-    {
-        try
-        {
-            SendClose(FailureStatus(decoded), decoded.Error.ToCloseReason());
-        }
-        catch (WebSocketException)
-        {
-            // Best effort: the peer that sent garbage may not be reading.
-        }
-
-        throw Failed(decoded);
-    }
+    // The close frame a decoded close or failure asks for: the reply echoes the peer's status (none if it had none);
+    // a failure sends its code and reason.
+    private static SendRequest CloseFor(ReadStep step, in DecodeResult decoded) => step == ReadStep.Fail
+        ? SendRequest.Close(FailureStatus(decoded), decoded.Error.ToCloseReason())
+        : SendRequest.Close(decoded.CloseStatus, null);
 
     private static WebSocketCloseStatus FailureStatus(in DecodeResult decoded) => decoded.CloseStatus ?? WebSocketCloseStatus.ProtocolError;
 
@@ -275,19 +215,5 @@ public sealed partial class MessageConnection
         {
             ShutDown();
         }
-    }
-
-    // Made on first use, then checked against the state: a shutdown that ran before the waiter existed completes it
-    // here, one that runs after completes it in ShutDown.
-    private TaskCompletionSource<bool> EnsureCloseWaiter()
-    {
-        var created = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        TaskCompletionSource<bool> waiter = Interlocked.CompareExchange(ref _closeWaiter, created, null) ?? created;
-        if (State is WebSocketState.Closed or WebSocketState.Aborted)
-        {
-            waiter.TrySetResult(true);
-        }
-
-        return waiter;
     }
 }

@@ -6,24 +6,8 @@ namespace Shockwave.Codec;
 
 public sealed partial class MessageConnection
 {
-    // Payloads at least this long, with nothing buffered, are read straight into the caller's buffer (zero copy).
-    private const int DirectReadThreshold = 4096;
-
     /// <summary>The length of the receive buffer now held (0 while none is), for tests of the size classes.</summary>
     internal int ReceiveBufferCapacity => _receive.Capacity;
-
-    // What a read does next. PlanRead decides it and does everything that needs no I/O; the twins make the one
-    // transport call it names (a read, or a send the peer's frame asks for) and hand its count to CompleteRead.
-    private enum ReadStep : byte
-    {
-        Deliver,
-        Read,
-        ReadDirect,
-        WaitForData,
-        Pong,
-        Close,
-        Fail,
-    }
 
     /// <summary>
     /// Reads the next part of a message into <paramref name="buffer"/>: a message larger than the buffer arrives in
@@ -110,59 +94,18 @@ public sealed partial class MessageConnection
         }
     }
 
-    // The one planning step of both twins: moves bytes from the receive buffer through the decoder (which unmasks,
-    // inflates and checks them straight into the caller's buffer, consuming only what it delivered) until there is
-    // something to deliver or a transport call to make, and readies the buffer for that call.
-    private ReadStep PlanRead(Span<byte> destination, bool canWaitWithoutBuffer, out DecodeResult decoded)
-    {
-        while (true)
-        {
-            decoded = _decoder.DecodeInto(_receive.Window, destination, out int consumed);
-            _receive.Consume(consumed);
-            switch (decoded.Kind)
-            {
-                case DecodeResultKind.NeedMoreData:
-                    if (DirectReadLength(destination.Length) > 0)
-                    {
-                        return ReadStep.ReadDirect;
-                    }
+    // The one planning step of both twins (ReceiveBuffer.Plan.cs); the twins make the one transport call it names (a
+    // read, or a send the peer's frame asks for) and hand its count to CompleteRead.
+    private ReadStep PlanRead(Span<byte> destination, bool canWaitWithoutBuffer, out DecodeResult decoded) =>
+        _receive.Plan(_decoder, destination, canWaitWithoutBuffer, Pool, MaxReceiveBuffer, out decoded);
 
-                    // Idle between messages: hold no buffer while waiting, so idle connections cost almost nothing.
-                    bool betweenMessages = _receive.IsEmpty && !_decoder.IsMessageInProgress && _decoder.PayloadRemaining == 0;
-                    if (canWaitWithoutBuffer && betweenMessages && _receive.ReleaseForWait(Pool))
-                    {
-                        return ReadStep.WaitForData;
-                    }
-
-                    _receive.PrepareRead(Pool, MaxReceiveBuffer);
-                    return ReadStep.Read;
-                case DecodeResultKind.MessageData:
-                    // An empty chunk (an empty fragment, compressed bytes that inflated to nothing yet) is no news, unless
-                    // the caller's buffer is empty and payload waits for room: then the read returns 0, taking nothing.
-                    if (decoded.PayloadLength == 0 && !decoded.EndOfMessage && !(destination.IsEmpty && _decoder.HasPendingPayload))
-                    {
-                        continue;
-                    }
-
-                    return ReadStep.Deliver;
-                case DecodeResultKind.Pong:
-                    continue;
-                case DecodeResultKind.Ping:
-                    return ReadStep.Pong;
-                case DecodeResultKind.Close:
-                    return ReadStep.Close;
-                default:
-                    return ReadStep.Fail;
-            }
-        }
-    }
-
-    // The asynchronous transport call of a step. The replies are sends; wrapped as counts, so the read awaits one type.
+    // The asynchronous transport call of a step. The replies a decoded frame asks for (a pong, the close reply, a
+    // failure's close) are sends, wrapped as counts so the read awaits one type.
     private ValueTask<int> RunAsync(ReadStep step, in DecodeResult decoded, Memory<byte> destination, CancellationToken cancellationToken) =>
         step switch
         {
             ReadStep.Read => _transport.ReadAsync(_receive.Free, cancellationToken),
-            ReadStep.ReadDirect => _transport.ReadAsync(destination.Slice(0, DirectReadLength(destination.Length)), cancellationToken),
+            ReadStep.ReadDirect => _transport.ReadAsync(destination[.._receive.DirectReadLength(_decoder, destination.Length)], cancellationToken),
             ReadStep.WaitForData => _transport.WaitForDataAsync(cancellationToken),
             _ => ReplyAsync(step, decoded),
         };
@@ -176,17 +119,24 @@ public sealed partial class MessageConnection
         {
             // RFC 6455 §5.5.3: the pong echoes the ping's payload, which the decoder left in the receive buffer.
             await SendControlAsync(Opcode.Pong, _receive.ConsumedTail(decoded.PayloadLength), CancellationToken.None).ConfigureAwait(false);
-        }
-        else if (step == ReadStep.Close)
-        {
-            await OnCloseReceivedAsync(decoded).ConfigureAwait(false);
-        }
-        else
-        {
-            await FailAsync(decoded).ConfigureAwait(false);
+            return 0;
         }
 
-        return 0;
+        try
+        {
+            // A failure's close waits for the write turn no longer than the close timeout.
+            using CancellationTokenSource? timeout = step == ReadStep.Fail ? new CancellationTokenSource(_options.CloseTimeout) : null;
+            if (step == ReadStep.Fail || NeedsCloseSend(decoded))
+            {
+                await SendAsync(CloseFor(step, decoded), default, default, timeout?.Token ?? default).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Best effort: the peer may already have closed the transport, or (after a failure) may not be reading.
+        }
+
+        return step == ReadStep.Fail ? throw Failed(decoded) : 0;
     }
 
     // The blocking twin of RunAsync (which PlanRead never asks to wait without a buffer).
@@ -197,17 +147,25 @@ public sealed partial class MessageConnection
             case ReadStep.Read:
                 return _transport.Read(_receive.Free.Span);
             case ReadStep.ReadDirect:
-                return _transport.Read(destination.Slice(0, DirectReadLength(destination.Length)));
+                return _transport.Read(destination[.._receive.DirectReadLength(_decoder, destination.Length)]);
             case ReadStep.Pong:
                 SendControl(Opcode.Pong, _receive.ConsumedTail(decoded.PayloadLength));
                 return 0;
-            case ReadStep.Close:
-                OnCloseReceived(decoded);
-                return 0;
-            default:
-                Fail(decoded);
-                return 0;
         }
+
+        try
+        {
+            if (step == ReadStep.Fail || NeedsCloseSend(decoded))
+            {
+                Send(CloseFor(step, decoded), default, default);
+            }
+        }
+        catch (WebSocketException)
+        {
+            // As in the asynchronous twin.
+        }
+
+        return step == ReadStep.Fail ? throw Failed(decoded) : 0;
     }
 
     // After the transport call: true when the read is over, with its result.
@@ -234,16 +192,6 @@ public sealed partial class MessageConnection
     }
 
     private static MessageReadResult Delivered(in DecodeResult decoded) => new(decoded.PayloadLength, decoded.MessageType, decoded.EndOfMessage);
-
-    // How much of the caller's buffer to read straight into: only pure payload with nothing buffered may bypass the
-    // receive buffer, and reading no further than the frame's end means no byte of the next frame lands there. 0: none.
-    private int DirectReadLength(int destinationLength)
-    {
-        int length = (int)Math.Min(_decoder.PayloadRemaining, destinationLength);
-
-        // A compressed payload must go through the decompressor (RFC 7692 §6.2), never straight to the caller.
-        return length >= DirectReadThreshold && _receive.IsEmpty && !_decoder.IsMessageCompressed ? length : 0;
-    }
 
     /// <summary>Checks a transport read's count: 0 is the end of the stream, which mid-connection is premature.</summary>
     private int CheckRead(int read)
@@ -278,7 +226,7 @@ public sealed partial class MessageConnection
         if (State is WebSocketState.Closed or WebSocketState.Aborted)
         {
             _receive.Release(Pool);
-            ReleaseDecompressor();
+            _decoder.Dispose();
         }
     }
 

@@ -98,7 +98,7 @@ public sealed partial class MessageConnection : WriteGate.IOwner
             Plan(request, payload.Span, text.Span, ref plan);
             if (plan.MoveNext(_encoder, payload.Span))
             {
-                write = StartTransportWrite(plan.Head, plan.PayloadFollows ? payload : default, cancellationToken);
+                write = _transport.StartWrite(plan.Head, plan.PayloadFollows ? payload : default, cancellationToken);
             }
         }
         catch (Exception ex)
@@ -152,7 +152,7 @@ public sealed partial class MessageConnection : WriteGate.IOwner
                     break;
                 }
 
-                write = StartTransportWrite(plan.Head, plan.PayloadFollows ? payload : default, cancellationToken);
+                write = _transport.StartWrite(plan.Head, plan.PayloadFollows ? payload : default, cancellationToken);
             }
         }
         finally
@@ -234,20 +234,6 @@ public sealed partial class MessageConnection : WriteGate.IOwner
     private void SendControl(Opcode opcode, ReadOnlySpan<byte> payload) => Send(SendRequest.Control(opcode), payload, default);
 
     ref WriteGate WriteGate.IOwner.WriteGate => ref _writeGate;
-
-    // The transport's write. A synchronous throw becomes a faulted write, which the pump maps as any other; a payload
-    // that follows a header goes in the same call, so a buffering transport flushes the frame once.
-    private ValueTask StartTransportWrite(ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return payload.IsEmpty ? _transport.WriteAsync(head, cancellationToken) : _transport.WriteAsync(head, payload, cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            return new ValueTask(Task.FromException(ex));
-        }
-    }
 
     // The blocking twin: any exception from the transport, whatever its type, leaves the stream in an unknown state.
     private void WriteTransport(ReadOnlySpan<byte> data)

@@ -61,8 +61,8 @@ public sealed partial class MessageConnection : IDisposable
     private KeepAlive _keepAlive = new(Stopwatch.GetTimestamp());
     private int _readInProgress;
 
-    // What a close waits on while a running reader sees the peer's close (MessageConnection.Close.cs); made only then.
-    private TaskCompletionSource<bool>? _closeWaiter;
+    // What a close waits on while a running reader sees the peer's close (CloseWaiter.cs): a mutable struct, never readonly.
+    private CloseWaiter _closeWaiter;
 
     // Both handshake results in one object, made only when there is one: most connections have neither.
     private Negotiated? _negotiated;
@@ -74,7 +74,7 @@ public sealed partial class MessageConnection : IDisposable
     /// <exception cref="ArgumentOutOfRangeException">A limit or timeout in <paramref name="options"/> is negative.</exception>
     /// <remarks>The connection keeps a snapshot of <paramref name="options"/>: later changes to them do not affect it.</remarks>
     public MessageConnection(Stream stream, MessageConnectionOptions? options = null)
-        : this(Transport.Over(stream, options = Snapshot(options)), options)
+        : this(Transport.Over(stream, options = MessageConnectionOptions.Snapshot(options)), options)
     {
     }
 
@@ -85,7 +85,7 @@ public sealed partial class MessageConnection : IDisposable
     /// <exception cref="ArgumentOutOfRangeException">A limit or timeout in <paramref name="options"/> is negative.</exception>
     /// <remarks>The connection keeps a snapshot of <paramref name="options"/>: later changes to them do not affect it.</remarks>
     public MessageConnection(IDuplexPipe pipe, MessageConnectionOptions? options = null)
-        : this(Transport.Over(pipe, options = Snapshot(options)), options)
+        : this(Transport.Over(pipe, options = MessageConnectionOptions.Snapshot(options)), options)
     {
     }
 
@@ -156,15 +156,15 @@ public sealed partial class MessageConnection : IDisposable
             _receive.Release(Pool);
         }
 
-        ReleaseDeflate(readerActive);
-        Volatile.Read(ref _closeWaiter)?.TrySetResult(true);
+        // The encoder's and decoder's zlib states (twice is harmless); the reader's is released by the reader on its way out.
+        _encoder.Dispose();
+        if (!readerActive)
+        {
+            _decoder.Dispose();
+        }
+
+        _closeWaiter.Complete();
     }
-
-    // The frozen options the connection keeps: one shared object for the defaults, and for given options the snapshot
-    // they share with every other connection made from the same values, so no connection holds a copy of its own.
-    private static MessageConnectionOptions Snapshot(MessageConnectionOptions? options) => options?.Freeze() ?? s_defaultOptions;
-
-    private static readonly MessageConnectionOptions s_defaultOptions = new MessageConnectionOptions().FreezeOwn();
 
     // Read from the options rather than copied into fields: per-connection bytes are what an idle server pays for.
     private ArrayPool<byte> Pool => _options.BufferPool ?? ArrayPool<byte>.Shared;

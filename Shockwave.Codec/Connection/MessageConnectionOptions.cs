@@ -145,6 +145,14 @@ public sealed class MessageConnectionOptions
         return ReferenceEquals(published, cached) || !IsSnapshotOf(published, version, deflate) ? copy : published!;
     }
 
+    /// <summary>
+    /// The frozen options a connection keeps: one shared object for the defaults, and for given options the snapshot
+    /// they share with every other connection made from the same values, so no connection holds a copy of its own.
+    /// </summary>
+    internal static MessageConnectionOptions Snapshot(MessageConnectionOptions? options) => options?.Freeze() ?? s_defaults;
+
+    private static readonly MessageConnectionOptions s_defaults = new MessageConnectionOptions().FreezeOwn();
+
     /// <summary>Freezes this very object, for options the library made for one connection and shares with no one.</summary>
     internal MessageConnectionOptions FreezeOwn()
     {

@@ -13,7 +13,7 @@ namespace Shockwave.Codec;
 /// shutdown, with no read running, racing only the reader's own release on its way out): both take the array with
 /// one interlocked exchange, so it goes back to the pool once.
 /// </remarks>
-internal struct ReceiveBuffer
+internal partial struct ReceiveBuffer
 {
     // Sixteen reads in a row using under a quarter of the buffer take it one class down.
     private const int SmallReadsToShrink = 16;

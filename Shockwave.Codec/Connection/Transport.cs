@@ -59,6 +59,23 @@ internal abstract class Transport
         await WriteAsync(payload, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Starts a write of a frame's head and the payload that follows it (empty for none), in one call so a buffering
+    /// transport flushes the frame once. A synchronous throw becomes a faulted write, so the caller maps every
+    /// failure in one place.
+    /// </summary>
+    public ValueTask StartWrite(ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return payload.IsEmpty ? WriteAsync(head, cancellationToken) : WriteAsync(head, payload, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return new ValueTask(Task.FromException(ex));
+        }
+    }
+
     public abstract void Write(ReadOnlySpan<byte> buffer);
 
     /// <summary>Throws for a blocking call on a transport without blocking I/O (a pipe).</summary>
